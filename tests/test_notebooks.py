@@ -6,7 +6,7 @@ forced with `--flags slow`; `#| eval: false` cells never run. Failures show the 
 from pathlib import Path
 import pytest
 from nbdev.config import get_config
-from nbdev.test import test_nb
+from nbdev import test as nbdev_test_mod
 
 NBS = Path(__file__).resolve().parent.parent/'nbs'
 NOTEBOOKS = sorted(p for p in NBS.glob('*.ipynb') if not p.name.startswith(('_', '.')))
@@ -14,5 +14,5 @@ NOTEBOOKS = sorted(p for p in NBS.glob('*.ipynb') if not p.name.startswith(('_',
 @pytest.mark.parametrize('nb', NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook(nb, request):
     force = request.config.getoption('--flags').split()
-    ok, secs = test_nb(nb, skip_flags=get_config().tst_flags.split(), force_flags=force, showerr=True)
+    ok, secs = nbdev_test_mod.test_nb(nb, skip_flags=get_config().tst_flags.split(), force_flags=force, showerr=True)
     assert ok, f"{nb.name} failed (traceback above)"
