@@ -1,0 +1,91 @@
+"""Benchmark: diffusion vs an autoregressive baseline of the same size, at the same CPU budget.
+
+For each model (the AR baseline of `diffusion_gpt_local.baseline`, then one or more diffusion
+variants) this trains the default config from config.yaml on Tiny Shakespeare for the same
+wall-clock budget and prints held-out bits/char on the same held-out windows (exact for AR, the
+ELBO bound for diffusion), training speed in characters/s, model FLOPs per character, and MFU:
+achieved model FLOP/s over this machine's dense float32 matmul FLOP/s, measured in the same process.
+
+    python bench/compare_ar.py --minutes 10                      # the README figures
+    python bench/compare_ar.py --minutes 3 --variant default --variant sedd --variant mdlm --variant uniform
+
+Variants: default (absorbing graph, flat-weighted masked loss, ELBO from the masked loss),
+mdlm (absorbing, ELBO-weighted masked loss), sedd (absorbing, score entropy), uniform (uniform
+graph, score entropy). --set KEY=VALUE overrides apply to every model.
+"""
+import argparse, json, tempfile, time
+from pathlib import Path
+import torch
+from diffusion_gpt_local.config import load_config
+from diffusion_gpt_local.data import load_corpus
+from diffusion_gpt_local.trainer import train
+from diffusion_gpt_local.baseline import train_ar, flops_per_char
+
+VARIANTS = {'default': [], 'mdlm': ['train.weighting=elbo', 'diffusion.loss=masked'],
+            'sedd': ['train.weighting=elbo', 'diffusion.loss=score_entropy'],
+            'uniform': ['train.weighting=elbo', 'diffusion.graph=uniform', 'diffusion.loss=score_entropy']}
+
+def matmul_flops(n=2048, reps=8, rounds=3) -> float:
+    "Best dense float32 matmul FLOP/s of this process (n×n @ n×n)."
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    for _ in range(2): a @ b
+    best = 0.0
+    for _ in range(rounds):
+        t = time.perf_counter()
+        for _ in range(reps): a @ b
+        best = max(best, 2 * n ** 3 * reps / (time.perf_counter() - t))
+    return best
+
+def main():
+    root = Path(__file__).resolve().parent.parent
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--corpus', default=str(root.parent/'shared'/'corpora'/'tinyshakespeare.txt'))
+    p.add_argument('--config', default=str(root/'config.yaml'))
+    p.add_argument('--minutes', type=float, default=10.0, help='training budget per model (wall clock)')
+    p.add_argument('--variant', action='append', choices=list(VARIANTS), help='diffusion variant(s) (default: default)')
+    p.add_argument('--no-ar', action='store_true', help='skip the autoregressive baseline')
+    p.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE')
+    a = p.parse_args()
+    variants = a.variant or ['default']
+    base = ['device=cpu', *a.overrides]
+    tmp = Path(tempfile.mkdtemp())
+    cfg0 = load_config(a.config, overrides=base)
+    corpus = load_corpus('tinyshakespeare', Path(a.corpus), cfg0.data, cfg0.seed, tmp/'cache')
+    peak = matmul_flops()
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, dense fp32 matmul {peak / 1e9:.0f} GFLOP/s; "
+          f"{corpus.meta['train_docs']:,} train / {corpus.meta['val_docs']:,} held-out documents; {a.minutes} min per model", flush=True)
+
+    def planned(kind, over):
+        "Probe 30 steps, then plan the cosine schedule over the steps that fit in the budget."
+        cfg = load_config(a.config, overrides=[*base, 'train.max_iters=30', 'train.eval_windows=1', *over])
+        if kind == 'ar': m = train_ar(cfg, corpus, progress=False).metrics
+        else: m = train(cfg, corpus, None, progress=False).ckpt['metrics']
+        steps = int(a.minutes * 60 / (m['seconds'] / m['steps']))
+        return load_config(a.config, overrides=[*base, f'train.max_iters={steps}', f'train.max_minutes={a.minutes}',
+                                                f'train.eval_interval={max(1, steps // 5)}', *over])
+    rows = []
+    todo = ([('ar', 'autoregressive', [])] if not a.no_ar else []) + [('diffusion', v, VARIANTS[v]) for v in variants]
+    for kind, name, over in todo:
+        cfg = planned(kind, over)
+        print(f"== {name}: {cfg.train.max_iters} steps planned", flush=True)
+        m = train_ar(cfg, corpus).metrics if kind == 'ar' else train(cfg, corpus, None).ckpt['metrics']
+        fpc = flops_per_char(cfg.model, corpus.tok.vocab_size)
+        row = dict(model=name, graph=None if kind == 'ar' else cfg.diffusion.graph, loss=None if kind == 'ar' else cfg.diffusion.loss,
+                   weighting=None if kind == 'ar' else cfg.train.weighting, steps=m['steps'], seconds=m['seconds'],
+                   chars_per_sec=m['chars_per_sec'], params=m['params'], flops_per_char=fpc,
+                   achieved_gflops=round(fpc * m['chars_per_sec'] / 1e9, 1), mfu=round(fpc * m['chars_per_sec'] / peak, 3),
+                   val_bpc=round(m['val_bpc'], 4), val_bpc_se=round(m['val_bpc_se'], 4), heldout_chars=m['eval']['chars'])
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    peak = max(peak, matmul_flops())
+    ar = next((r for r in rows if r['model'] == 'autoregressive'), None)
+    print(f"\ndense fp32 matmul peak {peak / 1e9:.0f} GFLOP/s; budget {a.minutes} min per model")
+    print(f"{'model':16s} {'bits/char':>16s} {'x AR':>6s} {'chars/s':>9s} {'x AR':>6s} {'MFU':>6s}")
+    for r in rows:
+        rel = f"{r['val_bpc'] / ar['val_bpc']:.3f}" if ar else '-'
+        speed = f"{r['chars_per_sec'] / ar['chars_per_sec']:.2f}" if ar else '-'
+        print(f"{r['model']:16s} {r['val_bpc']:8.4f} ± {r['val_bpc_se']:.4f} {rel:>6s} {r['chars_per_sec']:9,.0f} {speed:>6s} "
+              f"{r['achieved_gflops'] * 1e9 / peak:6.1%}")
+
+if __name__ == '__main__':
+    main()

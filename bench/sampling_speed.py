@@ -1,0 +1,103 @@
+"""Benchmark: how fast the diffusion sampler writes 100 samples of 256 characters, against
+(a) the common notebook way — one sample at a time, 128 analytic steps — and (b) the same-size
+autoregressive baseline generating the same 100 samples with a key/value cache. It also scores
+each setting's samples with the AR baseline (bits/char of the samples under it: lower reads more
+like the corpus) and reports their variety (distinct 4-grams), so speed is never bought with
+quality unseen.
+
+    python bench/sampling_speed.py --minutes 3                # trains both models first (3 min each)
+    python bench/sampling_speed.py --keep /tmp/sampling_models  # reuse models trained by an earlier run
+    python bench/sampling_speed.py --steps 16 32 64 128         # the settings to time
+
+Models are trained on Tiny Shakespeare with config.yaml's defaults (as bench/compare_ar.py does).
+"""
+import argparse, json, tempfile, time
+from pathlib import Path
+import torch
+from diffusion_gpt_local.config import load_config, Config, from_dict
+from diffusion_gpt_local.data import load_corpus
+from diffusion_gpt_local.trainer import train, model_from_checkpoint, save_checkpoint
+from diffusion_gpt_local.sampler import sample_ids, split_documents
+from diffusion_gpt_local.baseline import train_ar, generate, score_documents, CharGPT
+
+def distinct(texts, n=4) -> float:
+    "Share of distinct character n-grams among all n-grams of `texts`."
+    grams = [t[i:i + n] for t in texts for i in range(len(t) - n + 1)]
+    return len(set(grams)) / max(1, len(grams))
+
+def docs_of(tok, ids) -> list[str]:
+    "The complete documents in each sampled row (what diffgpt_generate would keep)."
+    out = []
+    for row in ids:
+        complete, tail = split_documents(tok.decode(row))
+        out += complete or [tail]
+    return out
+
+def main():
+    root = Path(__file__).resolve().parent.parent
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--corpus', default=str(root.parent/'shared'/'corpora'/'tinyshakespeare.txt'))
+    p.add_argument('--config', default=str(root/'config.yaml'))
+    p.add_argument('--minutes', type=float, default=3.0, help='training budget per model, if not reused from --keep')
+    p.add_argument('--keep', help='folder to save the trained models in and reuse them from')
+    p.add_argument('--samples', type=int, default=100)
+    p.add_argument('--length', type=int, default=256)
+    p.add_argument('--steps', type=int, nargs='+', help='diffusion step counts to time (default: the config\'s sample.steps)')
+    p.add_argument('--notebook-samples', type=int, default=100, help='samples to time the one-at-a-time way (extrapolated to --samples)')
+    p.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE')
+    a = p.parse_args()
+    keep = Path(a.keep or tempfile.mkdtemp()); keep.mkdir(parents=True, exist_ok=True)
+    base = ['device=cpu', *a.overrides]
+    cfg = load_config(a.config, overrides=base)
+    corpus = load_corpus('tinyshakespeare', Path(a.corpus), cfg.data, cfg.seed, keep/'cache')
+    budget = [f'train.max_minutes={a.minutes}', 'train.max_iters=100000']
+    if not (keep/'diffusion.pt').exists():
+        rate = 2400 / 6   # planned steps: about what the 2-core CPU does per minute; max_minutes stops it
+        c = load_config(a.config, overrides=[*base, f'train.max_iters={int(rate * a.minutes)}', f'train.max_minutes={a.minutes}'])
+        save_checkpoint(train(c, corpus, None).ckpt, keep/'diffusion.pt')
+    if not (keep/'ar.pt').exists():
+        c = load_config(a.config, overrides=[*base, f'train.max_iters={int(2400 / 6 * a.minutes)}', f'train.max_minutes={a.minutes}'])
+        r = train_ar(c, corpus)
+        torch.save(dict(model=r.model.state_dict(), metrics=r.metrics), keep/'ar.pt')
+    lm = model_from_checkpoint(keep/'diffusion.pt')
+    ar = CharGPT(lm.cfg.model, corpus.tok.vocab_size); ar.load_state_dict(torch.load(keep/'ar.pt', weights_only=True)['model']); ar.eval()
+    tok, n, L, sc = lm.tok, a.samples, a.length, lm.cfg.sample
+    assert L <= lm.cfg.model.block_size, 'length beyond the model block size'
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {n} samples x {L} chars; "
+          f"diffusion {lm.ckpt['metrics']['val_bpc']:.3f} bits/char held out, AR {torch.load(keep/'ar.pt', weights_only=True)['metrics']['val_bpc']:.3f}", flush=True)
+    rows = []
+    def record(name, seconds, ids, **kw):
+        docs = docs_of(tok, ids)
+        gen = score_documents(ar, tok, docs)
+        r = dict(method=name, seconds=round(seconds, 2), **kw, gen_bpc=round(sum(gen) / len(gen), 3), distinct4=round(distinct(docs), 3),
+                 mean_doc_chars=round(sum(map(len, docs)) / len(docs), 1))
+        rows.append(r); print(json.dumps(r), flush=True)
+
+    # (a) the notebook way: one sample at a time, 128 steps
+    g = torch.Generator().manual_seed(0)
+    k = min(a.notebook_samples, n)
+    t0 = time.perf_counter()
+    ids = torch.cat([sample_ids(lm.model, lm.graph, lm.noise, 1, L, 128, 'analytic', lm.cfg.diffusion.t_eps, g) for _ in range(k)])
+    record('notebook: 1 at a time, 128 steps', (time.perf_counter() - t0) * n / k, ids, measured_samples=k, steps=128, batch=1)
+    notebook = rows[-1]['seconds']
+    # (b) the AR baseline with a KV cache, all at once
+    t0 = time.perf_counter()
+    ids = generate(ar, n, L, generator=torch.Generator().manual_seed(0))
+    record('AR baseline, KV cache', time.perf_counter() - t0, ids, batch=n)
+    ar_s = rows[-1]['seconds']
+    # (c) this package's sampler, batched
+    for steps in a.steps or [sc.steps]:
+        g = torch.Generator().manual_seed(0)
+        t0 = time.perf_counter()
+        ids = torch.cat([sample_ids(lm.model, lm.graph, lm.noise, len(chunk), L, steps, sc.sampler, lm.cfg.diffusion.t_eps, g)
+                         for chunk in torch.arange(n).split(sc.batch_size)])
+        record(f'diffusion {sc.sampler}, {steps} steps', time.perf_counter() - t0, ids, steps=steps, batch=sc.batch_size)
+    print(f"\n{'method':38s} {'seconds':>8s} {'vs notebook':>12s} {'vs AR':>7s} {'gen bits/char':>14s} {'distinct 4-grams':>17s}")
+    for r in rows:
+        print(f"{r['method']:38s} {r['seconds']:8.1f} {notebook / r['seconds']:11.1f}x {ar_s / r['seconds']:6.2f}x {r['gen_bpc']:14.3f} {r['distinct4']:17.3f}")
+    corpus_docs = [tok.decode(corpus.val.windows(torch.arange(i, i + 1).numpy(), 64)[0]).split('\n')[0] for i in range(0, min(len(corpus.val), 2000), 20)]
+    cg = score_documents(ar, tok, corpus_docs)
+    print(f"{'held-out corpus lines (reference)':38s} {'':8s} {'':12s} {'':7s} {sum(cg) / len(cg):14.3f} {distinct(corpus_docs):17.3f}")
+
+if __name__ == '__main__':
+    main()
