@@ -11,7 +11,7 @@ achieved model FLOP/s over this machine's dense float32 matmul FLOP/s, measured 
 
 Variants: default (absorbing graph, flat-weighted masked loss, ELBO from the masked loss),
 mdlm (absorbing, ELBO-weighted masked loss), sedd (absorbing, score entropy), uniform (uniform
-graph, score entropy). --set KEY=VALUE overrides apply to every model.
+graph, score entropy), compiled (default with torch.compile). --set KEY=VALUE overrides apply to every model.
 """
 import argparse, json, tempfile, time
 from pathlib import Path
@@ -23,7 +23,8 @@ from diffusion_gpt_local.baseline import train_ar, flops_per_char
 
 VARIANTS = {'default': [], 'mdlm': ['train.weighting=elbo', 'diffusion.loss=masked'],
             'sedd': ['train.weighting=elbo', 'diffusion.loss=score_entropy'],
-            'uniform': ['train.weighting=elbo', 'diffusion.graph=uniform', 'diffusion.loss=score_entropy']}
+            'uniform': ['train.weighting=elbo', 'diffusion.graph=uniform', 'diffusion.loss=score_entropy'],
+            'compiled': ['train.compile=true']}
 
 def matmul_flops(n=2048, reps=8, rounds=3) -> float:
     "Best dense float32 matmul FLOP/s of this process (n×n @ n×n)."
@@ -56,11 +57,13 @@ def main():
           f"{corpus.meta['train_docs']:,} train / {corpus.meta['val_docs']:,} held-out documents; {a.minutes} min per model", flush=True)
 
     def planned(kind, over):
-        "Probe 30 steps, then plan the cosine schedule over the steps that fit in the budget."
-        cfg = load_config(a.config, overrides=[*base, 'train.max_iters=30', 'train.eval_windows=1', *over])
-        if kind == 'ar': m = train_ar(cfg, corpus, progress=False).metrics
-        else: m = train(cfg, corpus, None, progress=False).ckpt['metrics']
-        steps = int(a.minutes * 60 / (m['seconds'] / m['steps']))
+        "Time 10 and 60 probe steps; plan the cosine schedule over the steps that fit in the budget at the steady rate."
+        secs = []
+        for n in (10, 60):
+            cfg = load_config(a.config, overrides=[*base, f'train.max_iters={n}', 'train.eval_windows=1', 'train.eval_iters=1', *over])
+            if kind == 'ar': secs.append(train_ar(cfg, corpus, progress=False).metrics['seconds'])
+            else: secs.append(train(cfg, corpus, None, progress=False).ckpt['metrics']['seconds'])
+        steps = int((a.minutes * 60 - secs[0]) / ((secs[1] - secs[0]) / 50)) + 10
         return load_config(a.config, overrides=[*base, f'train.max_iters={steps}', f'train.max_minutes={a.minutes}',
                                                 f'train.eval_interval={max(1, steps // 5)}', *over])
     rows = []

@@ -42,7 +42,8 @@ def main():
     p.add_argument('--keep', help='folder to save the trained models in and reuse them from')
     p.add_argument('--samples', type=int, default=100)
     p.add_argument('--length', type=int, default=256)
-    p.add_argument('--steps', type=int, nargs='+', help='diffusion step counts to time (default: the config\'s sample.steps)')
+    p.add_argument('--steps', nargs='+', help="diffusion step counts to time; a trailing c (e.g. 512c) uses the cached sampler "
+                   "(default: the config's sample.steps)")
     p.add_argument('--notebook-samples', type=int, default=100, help='samples to time the one-at-a-time way (extrapolated to --samples)')
     p.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE')
     a = p.parse_args()
@@ -86,12 +87,17 @@ def main():
     record('AR baseline, KV cache', time.perf_counter() - t0, ids, batch=n)
     ar_s = rows[-1]['seconds']
     # (c) this package's sampler, batched
-    for steps in a.steps or [sc.steps]:
-        g = torch.Generator().manual_seed(0)
+    for setting in a.steps or [str(sc.steps)]:
+        steps, cache = int(setting.rstrip('c')), setting.endswith('c')
+        g, st, calls = torch.Generator().manual_seed(0), {}, 0
         t0 = time.perf_counter()
-        ids = torch.cat([sample_ids(lm.model, lm.graph, lm.noise, len(chunk), L, steps, sc.sampler, lm.cfg.diffusion.t_eps, g)
-                         for chunk in torch.arange(n).split(sc.batch_size)])
-        record(f'diffusion {sc.sampler}, {steps} steps', time.perf_counter() - t0, ids, steps=steps, batch=sc.batch_size)
+        chunks = []
+        for chunk in torch.arange(n).split(sc.batch_size):
+            chunks.append(sample_ids(lm.model, lm.graph, lm.noise, len(chunk), L, steps, sc.sampler, lm.cfg.diffusion.t_eps, g,
+                                     cache=cache, stats=st))
+            calls += st['network_rows']
+        record(f"diffusion {sc.sampler}, {steps} steps{' cached' if cache else ''}", time.perf_counter() - t0, torch.cat(chunks),
+               steps=steps, batch=sc.batch_size, network_calls_per_sample=round(calls / n, 1))
     print(f"\n{'method':38s} {'seconds':>8s} {'vs notebook':>12s} {'vs AR':>7s} {'gen bits/char':>14s} {'distinct 4-grams':>17s}")
     for r in rows:
         print(f"{r['method']:38s} {r['seconds']:8.1f} {notebook / r['seconds']:11.1f}x {ar_s / r['seconds']:6.2f}x {r['gen_bpc']:14.3f} {r['distinct4']:17.3f}")

@@ -106,6 +106,7 @@ def generate_parser() -> argparse.ArgumentParser:
     p.add_argument('--steps', type=int, help='reverse-diffusion steps (default: sample.steps)')
     p.add_argument('--sampler', choices=('analytic', 'euler'), help='reverse step (default: sample.sampler)')
     p.add_argument('--temperature', type=float, help='sampling temperature (default: sample.temperature)')
+    p.add_argument('--cache', action=argparse.BooleanOptionalAction, help='cached sampler for the absorbing graph (default: sample.cache)')
     p.add_argument('--batch-size', '--batch_size', type=int, dest='batch_size', help='sequences generated at once')
     p.add_argument('--out-dir', '--out_dir', dest='out_dir', help='folder for NAME_samples.txt (default: paths.outputs)')
     _common(p)
@@ -130,7 +131,7 @@ def _generate(argv) -> int:
         lm = model_from_checkpoint(path, device)
         n = a.samples or lm.cfg.sample.num_samples
         t0 = time.time()
-        docs = generate_documents(lm, n, a.steps, a.sampler, a.batch_size, a.seed, device, progress=not a.quiet, temperature=a.temperature)
+        docs = generate_documents(lm, n, a.steps, a.sampler, a.batch_size, a.seed, device, progress=not a.quiet, temperature=a.temperature, cache=a.cache)
         out = out_dir/f'{path.stem}_samples.txt'
         write_text(out, ''.join(d + '\n' for d in docs))
         rows.append(dict(model=str(path), samples=len(docs), seconds=time.time() - t0, out=str(out)))

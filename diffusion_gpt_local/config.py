@@ -92,11 +92,12 @@ class TrainConfig:
 class SampleConfig:
     "Generation."
     sampler: str = opt('analytic', 'reverse step: `analytic` (Tweedie tau-leaping) or `euler`', choices=('analytic', 'euler'))
-    steps: int = opt(128, 'reverse-diffusion steps per sample', ge=1)
+    steps: int = opt(64, 'reverse-diffusion steps per sample', ge=1)
     temperature: float = opt(1.0, 'divide the network output by this before sampling (<1: safer, more common characters)', gt=0.0)
     num_samples: int = opt(100, 'documents written by `diffgpt_generate`', ge=1)
     batch_size: int = opt(50, 'sequences generated at once', ge=1)
     min_chars: int = opt(1, 'drop generated documents shorter than this', ge=0)
+    cache: bool = opt(False, 'absorbing graph: re-run the network only on sequences changed since its last call (sampler chapter)')
 
 @dataclass
 class Config:

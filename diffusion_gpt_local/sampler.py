@@ -113,18 +113,19 @@ def trim_tail(text:str) -> str:
 # %% ../nbs/07_sampler.ipynb #ee1a0f63
 def generate_documents(lm, n:int, steps:int|None=None, sampler:str|None=None, batch_size:int|None=None,
                        seed:int|None=None, device='cpu', min_chars:int|None=None, progress:bool=False,
-                       temperature:float|None=None) -> list[str]:
+                       temperature:float|None=None, cache:bool|None=None) -> list[str]:
     "`n` clean documents from a `LoadedModel`; unspecified settings come from the checkpoint's `sample` config."
     sc = lm.cfg.sample
     steps, sampler, batch_size = steps or sc.steps, sampler or sc.sampler, batch_size or sc.batch_size
     min_chars = sc.min_chars if min_chars is None else min_chars
     temperature = temperature or sc.temperature
+    cache = sc.cache if cache is None else cache
     g = torch.Generator(device=device).manual_seed(lm.cfg.seed if seed is None else seed)
     docs, tails, rounds = [], [], 0
     bar = tqdm(total=n, disable=not progress, desc='samples', unit='doc')
     while len(docs) < n and rounds < max(4, 4 * math.ceil(n / batch_size)):
         ids = sample_ids(lm.model, lm.graph, lm.noise, min(batch_size, 2 * (n - len(docs)) + 1), lm.cfg.model.block_size,
-                         steps, sampler, lm.cfg.diffusion.t_eps, g, device, temperature=temperature)
+                         steps, sampler, lm.cfg.diffusion.t_eps, g, device, temperature=temperature, cache=cache)
         for row in ids.cpu():
             complete, tail = split_documents(lm.tok.decode(row))
             new = [d for d in complete if len(d) >= max(1, min_chars)][:n - len(docs)]
