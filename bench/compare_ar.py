@@ -56,13 +56,17 @@ def main():
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, dense fp32 matmul {peak / 1e9:.0f} GFLOP/s; "
           f"{corpus.meta['train_docs']:,} train / {corpus.meta['val_docs']:,} held-out documents; {a.minutes} min per model", flush=True)
 
+    def metrics(kind, cfg, progress):
+        "Train one model with `cfg`; its metrics dict."
+        if kind == 'ar': return train_ar(cfg, corpus, progress).metrics
+        return train(cfg, corpus, None, progress).ckpt['metrics']
+
     def planned(kind, over):
         "Time 10 and 60 probe steps; plan the cosine schedule over the steps that fit in the budget at the steady rate."
         secs = []
         for n in (10, 60):
             cfg = load_config(a.config, overrides=[*base, f'train.max_iters={n}', 'train.eval_windows=1', 'train.eval_iters=1', *over])
-            if kind == 'ar': secs.append(train_ar(cfg, corpus, progress=False).metrics['seconds'])
-            else: secs.append(train(cfg, corpus, None, progress=False).ckpt['metrics']['seconds'])
+            secs.append(metrics(kind, cfg, False)['seconds'])
         steps = int((a.minutes * 60 - secs[0]) / ((secs[1] - secs[0]) / 50)) + 10
         return load_config(a.config, overrides=[*base, f'train.max_iters={steps}', f'train.max_minutes={a.minutes}',
                                                 f'train.eval_interval={max(1, steps // 5)}', *over])
@@ -71,7 +75,7 @@ def main():
     for kind, name, over in todo:
         cfg = planned(kind, over)
         print(f"== {name}: {cfg.train.max_iters} steps planned", flush=True)
-        m = train_ar(cfg, corpus).metrics if kind == 'ar' else train(cfg, corpus, None).ckpt['metrics']
+        m = metrics(kind, cfg, True)
         fpc = flops_per_char(cfg.model, corpus.tok.vocab_size)
         row = dict(model=name, graph=None if kind == 'ar' else cfg.diffusion.graph, loss=None if kind == 'ar' else cfg.diffusion.loss,
                    weighting=None if kind == 'ar' else cfg.train.weighting, steps=m['steps'], seconds=m['seconds'],
@@ -80,7 +84,6 @@ def main():
                    val_bpc=round(m['val_bpc'], 4), val_bpc_se=round(m['val_bpc_se'], 4), heldout_chars=m['eval']['chars'])
         rows.append(row)
         print(json.dumps(row), flush=True)
-    peak = max(peak, matmul_flops())
     ar = next((r for r in rows if r['model'] == 'autoregressive'), None)
     print(f"\ndense fp32 matmul peak {peak / 1e9:.0f} GFLOP/s; budget {a.minutes} min per model")
     print(f"{'model':16s} {'bits/char':>16s} {'x AR':>6s} {'chars/s':>9s} {'x AR':>6s} {'MFU':>6s}")
@@ -88,7 +91,7 @@ def main():
         rel = f"{r['val_bpc'] / ar['val_bpc']:.3f}" if ar else '-'
         speed = f"{r['chars_per_sec'] / ar['chars_per_sec']:.2f}" if ar else '-'
         print(f"{r['model']:16s} {r['val_bpc']:8.4f} ± {r['val_bpc_se']:.4f} {rel:>6s} {r['chars_per_sec']:9,.0f} {speed:>6s} "
-              f"{r['achieved_gflops'] * 1e9 / peak:6.1%}")
+              f"{r['mfu']:6.1%}")
 
 if __name__ == '__main__':
     main()

@@ -11,7 +11,7 @@ from tqdm.auto import tqdm
 from .config import Config, ModelConfig
 from .tokenizer import CharTokenizer, SEP
 from .data import Corpus
-from .model import Rotary, DDiT
+from .model import Rotary, DDiT, BlockLayers
 from .trainer import pick_device, autocast_dtype, seed_everything, lr_at, make_optimizer, heldout_windows
 
 # %% auto #0
@@ -24,16 +24,8 @@ def rope(x:torch.Tensor, cos:torch.Tensor, sin:torch.Tensor) -> torch.Tensor:
     x1, x2 = x.chunk(2, dim=-1)
     return x * cos.to(x.dtype) + torch.cat([-x2, x1], -1) * sin.to(x.dtype)
 
-class CausalBlock(nn.Module):
+class CausalBlock(BlockLayers):
     "Pre-norm GPT block: causal rotary self-attention and an MLP, with an optional key/value cache."
-    def __init__(self, n_embd:int, n_head:int, dropout:float=0.0):
-        super().__init__()
-        self.n_head, self.dropout = n_head, dropout
-        self.norm1, self.norm2 = nn.LayerNorm(n_embd), nn.LayerNorm(n_embd)
-        self.qkv = nn.Linear(n_embd, 3 * n_embd, bias=False)
-        self.proj = nn.Linear(n_embd, n_embd, bias=False)
-        self.mlp = nn.Sequential(nn.Linear(n_embd, 4 * n_embd), nn.GELU(approximate='tanh'), nn.Linear(4 * n_embd, n_embd))
-        self.drop = nn.Dropout(dropout)
 
     def forward(self, x, cos, sin, cache=None, pos:int=0):
         B, T, C = x.shape
@@ -154,7 +146,7 @@ def train_ar(cfg:Config, corpus:Corpus, progress:bool=True) -> ARResult:
         if it % 10 == 0: bar.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
         if tc.max_minutes and time.time() - t0 > 60 * tc.max_minutes: break
     seconds, steps = time.time() - t0, len(history)
-    heldout = heldout_windows(corpus.val if len(corpus.val) else corpus.train, T, tc.eval_windows)
+    heldout = heldout_windows(corpus.heldout, T, tc.eval_windows)
     ev = ar_bits_per_char(model, heldout, B, device)
     metrics = dict(steps=steps, seconds=round(seconds, 2), chars_per_sec=round(steps * B * T / seconds, 1),
                    val_bpc=ev['bpc'], val_bpc_se=ev['se'], params=model.n_params(), eval=ev)

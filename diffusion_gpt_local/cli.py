@@ -164,9 +164,8 @@ def evaluate_checkpoint(path:Path, windows:int|None=None, t_samples:int|None=Non
     if corpus.meta['sha256'] != ds['sha256']:
         raise DiffGPTError(f"{ds['file']}: changed since {path} was trained (sha256 {corpus.meta['sha256'][:12]} != {ds['sha256'][:12]}); "
                            "its held-out documents would differ")
-    split = corpus.val if len(corpus.val) else corpus.train
     n_win = cfg.train.eval_windows if windows is None else windows
-    w = heldout_windows(split, cfg.model.block_size, n_win)
+    w = heldout_windows(corpus.heldout, cfg.model.block_size, n_win)
     ev = evaluate_bpc(lm.model, lm.graph, lm.noise, w, cfg.diffusion.loss, batch_size or cfg.train.batch_size,
                       t_samples or cfg.train.eval_t_samples, cfg.seed if seed is None else seed, dev)
     return dict(model=str(path), dataset=ds['name'], **ev, stored_bpc=lm.ckpt['metrics'].get('val_bpc'))

@@ -261,6 +261,11 @@ class Corpus:
         keys = ('sha256', 'docs', 'n_chars', 'train_docs', 'val_docs', 'dropped_chars')
         return dict(name=self.name, file=str(self.path), vocab_size=self.tok.vocab_size, **{k: self.meta[k] for k in keys})
 
+    @property
+    def heldout(self) -> Split:
+        "The split that validation and held-out bits/char use: the validation split, or the training split if it is empty."
+        return self.val if len(self.val) else self.train
+
 def _open_split(folder:Path, s:str, tok:CharTokenizer, n_docs:int) -> Split:
     ids = np.memmap(folder/f'{s}.bin', dtype=tok.dtype, mode='r') if (folder/f'{s}.bin').stat().st_size else np.zeros(0, tok.dtype)
     starts = np.load(folder/f'{s}_starts.npy', mmap_mode='r') if n_docs else np.zeros(0, np.int64)

@@ -9,7 +9,7 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from .config import ModelConfig
 
 # %% auto #0
-__all__ = ['NoiseEmbedding', 'Rotary', 'modulate', 'DDiTBlock', 'DDiT']
+__all__ = ['NoiseEmbedding', 'Rotary', 'modulate', 'BlockLayers', 'DDiTBlock', 'DDiT']
 
 # %% ../nbs/04_model.ipynb #1da1c0ff
 class NoiseEmbedding(nn.Module):
@@ -40,17 +40,22 @@ class Rotary(nn.Module):
 # %% ../nbs/04_model.ipynb #cb9cc267
 def modulate(x, shift, scale): return x * (1 + scale) + shift
 
-class DDiTBlock(nn.Module):
-    "Pre-norm transformer block with bidirectional attention and adaLN-Zero conditioning."
-    def __init__(self, n_embd:int, n_head:int, cond_dim:int, dropout:float=0.0):
+class BlockLayers(nn.Module):
+    "The layers of a pre-norm transformer block: two LayerNorms, attention projections, a 4x MLP, dropout."
+    def __init__(self, n_embd:int, n_head:int, dropout:float=0.0):
         super().__init__()
         self.n_head, self.dropout = n_head, dropout
         self.norm1, self.norm2 = nn.LayerNorm(n_embd), nn.LayerNorm(n_embd)
         self.qkv = nn.Linear(n_embd, 3 * n_embd, bias=False)
         self.proj = nn.Linear(n_embd, n_embd, bias=False)
         self.mlp = nn.Sequential(nn.Linear(n_embd, 4 * n_embd), nn.GELU(approximate='tanh'), nn.Linear(4 * n_embd, n_embd))
-        self.ada = nn.Linear(cond_dim, 6 * n_embd)     # shift, scale, gate for attention and MLP
         self.drop = nn.Dropout(dropout)
+
+class DDiTBlock(BlockLayers):
+    "Pre-norm transformer block with bidirectional attention and adaLN-Zero conditioning."
+    def __init__(self, n_embd:int, n_head:int, cond_dim:int, dropout:float=0.0):
+        super().__init__(n_embd, n_head, dropout)
+        self.ada = nn.Linear(cond_dim, 6 * n_embd)     # shift, scale, gate for attention and MLP
 
     def forward(self, x, c, rotary:Rotary):
         B, T, C = x.shape

@@ -154,7 +154,7 @@ class TrainResult:
 
 def _val_batches(corpus:Corpus, cfg:Config, n:int) -> list[torch.Tensor]:
     "Fixed validation windows (the training split if there is no validation document)."
-    split = corpus.val if len(corpus.val) else corpus.train
+    split = corpus.heldout
     g = torch.Generator().manual_seed(cfg.seed + 1)
     return [split.batch(cfg.train.batch_size, cfg.model.block_size, g) for _ in range(n)]
 
@@ -217,7 +217,7 @@ def train(cfg:Config, corpus:Corpus, out_path:Path|None=None, progress:bool=True
     steps = step + 1
     if ema: model.load_state_dict({k: v.to(device) for k, v in ema.state_dict().items()})
     model.eval()
-    heldout = heldout_windows(corpus.val if len(corpus.val) else corpus.train, T, tc.eval_windows)
+    heldout = heldout_windows(corpus.heldout, T, tc.eval_windows)
     ev = evaluate_bpc(model, graph, noise, heldout, cfg.diffusion.loss, B, tc.eval_t_samples, cfg.seed, device)
     vals = [h['val'] for h in history if 'val' in h]
     metrics = dict(steps=steps, chars_seen=steps * B * T, seconds=round(seconds, 2), chars_per_sec=round(steps * B * T / seconds, 1),
