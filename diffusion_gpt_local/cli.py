@@ -13,8 +13,9 @@ from .trainer import train, pick_device, model_from_checkpoint, write_text, held
 from .sampler import generate_documents
 
 # %% auto #0
-__all__ = ['run_cli', 'train_parser', 'train_one', 'print_table', 'train_main', 'generate_parser', 'generate_main', 'eval_parser',
-           'evaluate_checkpoint', 'eval_main']
+__all__ = ['RECORD_FIELDS', 'run_cli', 'train_parser', 'train_one', 'print_table', 'train_main', 'generate_parser',
+           'checkpoint_summary', 'novelty_for', 'generate_one', 'generate_main', 'eval_parser', 'evaluate_checkpoint',
+           'eval_main']
 
 # %% ../nbs/08_cli.ipynb #a4caae19
 def run_cli(prog:str, fn, argv) -> int:
@@ -97,45 +98,140 @@ def train_main(argv=None) -> int:
     return run_cli('diffgpt_train', _train, sys.argv[1:] if argv is None else argv)
 
 # %% ../nbs/08_cli.ipynb #ff2b04eb
+from .trainer import load_checkpoint
+from .data import file_sha256
+from .sampler import generate_samples, Prompt, SAMPLERS
+from .novelty import NoveltyIndex
+from .animate import record_trajectory, render_gif
+from tqdm.auto import tqdm
+
 def generate_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='diffgpt_generate', description='Write samples from trained models, one document per line.')
+    p = argparse.ArgumentParser(prog='diffgpt_generate', description='Write samples from trained models, one document per line, '
+                                'with a JSONL record per sample (outputs/NAME_samples.txt and NAME_samples.jsonl).')
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument('--model', nargs='+', metavar='PATH', help='checkpoint(s), e.g. models/NAME.pt')
     g.add_argument('--all', action='store_true', help='every checkpoint in the models folder')
     p.add_argument('--samples', type=int, help='documents per model (default: sample.num_samples)')
-    p.add_argument('--steps', type=int, help='reverse-diffusion steps (default: sample.steps)')
-    p.add_argument('--sampler', choices=('analytic', 'euler'), help='reverse step (default: sample.sampler)')
-    p.add_argument('--temperature', type=float, help='sampling temperature (default: sample.temperature)')
-    p.add_argument('--cache', action=argparse.BooleanOptionalAction, help='cached sampler for the absorbing graph (default: sample.cache)')
-    p.add_argument('--batch-size', '--batch_size', type=int, dest='batch_size', help='sequences generated at once')
-    p.add_argument('--out-dir', '--out_dir', dest='out_dir', help='folder for NAME_samples.txt (default: paths.outputs)')
+    p.add_argument('--info', action='store_true', help="print each checkpoint's config, dataset fingerprint and metrics; generate nothing")
+    s = p.add_argument_group('sampler')
+    s.add_argument('--sampler', choices=SAMPLERS, help='reverse step: analytic, euler, or remask (absorbing graph) (default: sample.sampler)')
+    s.add_argument('--steps', type=int, help='reverse-diffusion steps (default: sample.steps)')
+    s.add_argument('--temperature', type=float, help='sampling temperature (default: sample.temperature)')
+    s.add_argument('--top-p', '--top_p', type=float, dest='top_p', help='nucleus sampling, 0 < p <= 1 (default: sample.top_p)')
+    s.add_argument('--cache', action=argparse.BooleanOptionalAction, help='cached sampler for the absorbing graph (default: sample.cache)')
+    s.add_argument('--batch-size', '--batch_size', type=int, dest='batch_size', help='sequences generated at once')
+    q = p.add_argument_group('prompt and infill (fixed characters never change)')
+    q.add_argument('--prefix', default='', help='every document starts with this text')
+    q.add_argument('--suffix', default='', help='every document ends with this text (its length: --length)')
+    q.add_argument('--length', type=int, help='document length in characters with --suffix (default: the corpus mean)')
+    q.add_argument('--template', help="the whole document, each hole character filled by the model, e.g. 'Fix ____ in parser'")
+    q.add_argument('--hole', default='_', help="the template's hole character (default: _)")
+    f = p.add_argument_group('documents')
+    f.add_argument('--min-chars', '--min_chars', type=int, dest='min_chars', help='drop shorter documents (default: sample.min_chars)')
+    f.add_argument('--max-chars', '--max_chars', type=int, dest='max_chars', help='drop longer documents (default: sample.max_chars, 0 = none)')
+    f.add_argument('--unique', action=argparse.BooleanOptionalAction, help='drop duplicate documents (default: sample.unique)')
+    f.add_argument('--max-copy', '--max_copy', type=int, dest='max_copy',
+                   help='reject and regenerate documents copying N or more characters verbatim from the training corpus (default: sample.max_copy, 0 = off)')
+    f.add_argument('--no-novelty', action='store_true', help='skip the novelty check (longest_copy is null in the JSONL)')
+    o = p.add_argument_group('output')
+    o.add_argument('--out-dir', '--out_dir', dest='out_dir', help='folder for NAME_samples.txt/.jsonl (default: paths.outputs)')
+    o.add_argument('--animate', metavar='FILE.gif', help='also draw the denoising of a few samples as an animated GIF (with --all: FILE_NAME.gif per model)')
+    o.add_argument('--animate-samples', type=int, default=4, help='rows in the animation (default: 4)')
+    o.add_argument('--animate-every', type=int, default=1, help='one frame every k steps (default: 1)')
     _common(p)
     return p
 
 # %% ../nbs/08_cli.ipynb #f8b3be73
+RECORD_FIELDS = dict(index=int, text=str, chars=int, model=str, model_sha256=str, dataset=str, dataset_sha256=str, seed=int,
+                     batch=int, row=int, sampler=str, steps=int, temperature=float, top_p=float, prompt=(dict, type(None)),
+                     longest_copy=(int, type(None)), novelty_k=(int, type(None)))
+
+def checkpoint_summary(path:Path, ckpt:dict) -> str:
+    "What `--info` prints: file, dataset fingerprint, metrics and the full config the model was trained with."
+    ds, m = ckpt.get('dataset', {}), ckpt.get('metrics', {})
+    lines = [f"{path}  (sha256 {file_sha256(path)[:16]}, format {ckpt.get('format')} v{ckpt.get('version')}, "
+             f"package {ckpt.get('package_version')}, created {ckpt.get('created')})",
+             f"  dataset  {ds.get('name')}: {ds.get('file')}  sha256 {ds.get('sha256')}",
+             f"           {ds.get('docs', 0):,} documents, {ds.get('n_chars', 0):,} chars, vocab {ds.get('vocab_size')}",
+             f"  training {m.get('steps', 0):,} steps, {m.get('seconds', 0) / 60:.1f} min on {m.get('device')}, {m.get('params', 0):,} parameters",
+             f"  held out {m.get('val_bpc', float('nan')):.4f} ± {m.get('val_bpc_se', float('nan')):.4f} bits/char", "  config"]
+    for section, values in ckpt.get('config', {}).items():
+        if isinstance(values, dict): lines.append(f"    {section}: " + ', '.join(f'{k}={v}' for k, v in values.items()))
+        else: lines.append(f"    {section}: {values}")
+    return '\n'.join(lines)
+
+def novelty_for(lm, k:int=12, required:bool=False, warn=print) -> NoveltyIndex|None:
+    "The novelty index of the corpus `lm` was trained on (cached), or None (with a warning) if that file is gone or changed."
+    ds = lm.ckpt['dataset']
+    path, why = Path(ds['file']), None
+    if not path.is_file(): why = f"{path}: training corpus not found"
+    elif file_sha256(path) != ds['sha256']: why = f"{path}: changed since the model was trained (sha256 differs)"
+    if why is None: return NoveltyIndex.for_corpus(path, k, Path(lm.cfg.paths.cache), ds['sha256'])
+    if required: raise DiffGPTError(f"{why}; --max-copy needs the training corpus")
+    warn(f"diffgpt_generate: warning: {why}; longest_copy left empty (null)")
+    return None
+
+def generate_one(path:Path, a, device, out_dir:Path, gif:Path|None=None) -> dict:
+    "Generate, filter and write `out_dir/NAME_samples.txt` and `.jsonl` for checkpoint `path`; return its table row."
+    lm = model_from_checkpoint(path, device)
+    sc, name = lm.cfg.sample, path.stem
+    n = a.samples or sc.num_samples
+    prompt = Prompt(a.prefix, a.suffix, a.template, a.hole, a.length)
+    max_copy = sc.max_copy if a.max_copy is None else a.max_copy
+    warn = lambda msg: print(msg, file=sys.stderr, flush=True)
+    novelty = None if a.no_novelty and not max_copy else novelty_for(lm, min(12, max_copy) if max_copy else 12, bool(max_copy), warn)
+    seed = lm.cfg.seed if a.seed is None else a.seed
+    t0 = time.time()
+    g = generate_samples(lm, n, a.steps, a.sampler, a.batch_size, seed, device, a.min_chars, a.max_chars, a.unique,
+                         a.temperature, a.top_p, a.cache, prompt, novelty, max_copy, progress=not a.quiet)
+    seconds = time.time() - t0
+    if len(g.samples) < n:
+        warn(f"diffgpt_generate: warning: {name}: only {len(g.samples)} of {n} documents passed the filters after {g.rounds} batches "
+             f"(rejected: {', '.join(f'{k} {v}' for k, v in g.rejected.items() if v) or 'none'})")
+    steps, sampler = a.steps or sc.steps, a.sampler or sc.sampler
+    sha = file_sha256(path)
+    base = dict(model=str(path), model_sha256=sha, dataset=lm.ckpt['dataset']['name'], dataset_sha256=lm.ckpt['dataset']['sha256'],
+                seed=seed, sampler=sampler, steps=steps, temperature=float(a.temperature or sc.temperature),
+                top_p=float(a.top_p or sc.top_p), prompt=prompt.as_dict(), novelty_k=novelty.k if novelty else None)
+    records = [dict(index=i, text=s['text'], chars=len(s['text']), **base, batch=s['batch'], row=s['row'],
+                    longest_copy=s.get('longest_copy')) for i, s in enumerate(g.samples)]
+    records = [{k: r[k] for k in RECORD_FIELDS} for r in records]
+    out = out_dir/f'{name}_samples.txt'
+    write_text(out, ''.join(r['text'] + '\n' for r in records))
+    write_text(out.with_suffix('.jsonl'), ''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in records))
+    if gif:
+        traj = record_trajectory(lm, a.animate_samples, a.steps, a.sampler, seed, a.animate_every, a.temperature, a.top_p, prompt, device)
+        render_gif(traj, gif, title=name)
+    copies = [r['longest_copy'] for r in records if r['longest_copy'] is not None]
+    return dict(model=str(path), samples=len(records), seconds=seconds, rejected=g.rejected['copy'],
+                rejected_share=g.rejected['copy'] / max(1, g.candidates), longest=max(copies) if copies else None, out=str(out))
+
 def _generate(argv) -> int:
     a = generate_parser().parse_args(argv)
     if a.temperature is not None and a.temperature <= 0: raise DiffGPTError(f"--temperature must be > 0, got {a.temperature}")
-    for k in ('samples', 'steps', 'batch_size'):
+    if a.top_p is not None and not 0 < a.top_p <= 1: raise DiffGPTError(f"--top-p must be in (0, 1], got {a.top_p}")
+    for k in ('samples', 'steps', 'batch_size', 'length', 'animate_samples', 'animate_every'):
         if getattr(a, k) is not None and getattr(a, k) < 1: raise DiffGPTError(f"--{k.replace('_', '-')} must be >= 1, got {getattr(a, k)}")
+    for k in ('min_chars', 'max_chars', 'max_copy'):
+        if getattr(a, k) is not None and getattr(a, k) < 0: raise DiffGPTError(f"--{k.replace('_', '-')} must be >= 0, got {getattr(a, k)}")
+    if a.max_copy is not None and 0 < a.max_copy < 4: raise DiffGPTError(f"--max-copy must be 0 (off) or at least 4, got {a.max_copy}")
+    if a.animate and Path(a.animate).suffix.lower() != '.gif': raise DiffGPTError(f"--animate {a.animate}: the file name must end in .gif")
     cfg = load_config(a.config, overrides=_overrides(a)) if Path(a.config).exists() or a.config != 'config.yaml' else None
     if a.all:
         folder = Path(cfg.paths.models if cfg else 'models')
         paths = sorted(folder.glob('*.pt'))
         if not paths: raise DiffGPTError(f"{folder}: no checkpoints (*.pt) to generate from; train with diffgpt_train first")
     else: paths = [Path(p) for p in a.model]
+    if a.info:
+        for path in paths: print(checkpoint_summary(path, load_checkpoint(path)))
+        return 0
     device = pick_device(cfg.device if cfg else (a.device or 'auto'))
     out_dir = Path(a.out_dir or (cfg.paths.outputs if cfg else 'outputs'))
-    rows = []
-    for path in paths:
-        lm = model_from_checkpoint(path, device)
-        n = a.samples or lm.cfg.sample.num_samples
-        t0 = time.time()
-        docs = generate_documents(lm, n, a.steps, a.sampler, a.batch_size, a.seed, device, progress=not a.quiet, temperature=a.temperature, cache=a.cache)
-        out = out_dir/f'{path.stem}_samples.txt'
-        write_text(out, ''.join(d + '\n' for d in docs))
-        rows.append(dict(model=str(path), samples=len(docs), seconds=time.time() - t0, out=str(out)))
-    print_table(rows, [('model', 'model', '{}'), ('samples', 'samples', '{}'), ('seconds', 'seconds', '{:.1f}'), ('out', 'written to', '{}')])
+    gif = lambda p: None if not a.animate else Path(a.animate) if len(paths) == 1 else Path(a.animate).with_name(f'{Path(a.animate).stem}_{p.stem}.gif')
+    rows = [generate_one(path, a, device, out_dir, gif(path)) for path in tqdm(paths, desc='models', unit='model', disable=a.quiet or len(paths) == 1)]
+    print_table(rows, [('model', 'model', '{}'), ('samples', 'samples', '{}'), ('seconds', 'seconds', '{:.1f}'),
+                       ('rejected', 'rejected copies', '{}'), ('rejected_share', 'share', '{:.1%}'),
+                       ('longest', 'longest copy', '{}'), ('out', 'written to', '{}')])
     return 0
 
 def generate_main(argv=None) -> int:

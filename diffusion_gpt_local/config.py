@@ -91,12 +91,16 @@ class TrainConfig:
 @dataclass
 class SampleConfig:
     "Generation."
-    sampler: str = opt('analytic', 'reverse step: `analytic` (Tweedie tau-leaping) or `euler`', choices=('analytic', 'euler'))
+    sampler: str = opt('analytic', 'reverse step: `analytic` (Tweedie tau-leaping), `euler`, or `remask` (absorbing graph: confidence-ordered unmasking with re-masking)', choices=('analytic', 'euler', 'remask'))
     steps: int = opt(64, 'reverse-diffusion steps per sample', ge=1)
     temperature: float = opt(1.0, 'divide the network output by this before sampling (<1: safer, more common characters)', gt=0.0)
+    top_p: float = opt(1.0, 'nucleus sampling: draw only from the likeliest characters whose probabilities add up to this (1 = off)', gt=0.0, le=1.0)
     num_samples: int = opt(100, 'documents written by `diffgpt_generate`', ge=1)
     batch_size: int = opt(50, 'sequences generated at once', ge=1)
     min_chars: int = opt(1, 'drop generated documents shorter than this', ge=0)
+    max_chars: int = opt(0, 'drop generated documents longer than this (0 = no limit)', ge=0)
+    unique: bool = opt(False, 'drop a document identical to one already written')
+    max_copy: int = opt(0, 'reject and regenerate a document that copies this many characters or more verbatim from its training corpus (0 = off)', ge=0)
     cache: bool = opt(False, 'absorbing graph: re-run the network only on sequences changed since its last call (sampler chapter)')
 
 @dataclass
