@@ -8,10 +8,11 @@ quality unseen.
     python bench/sampling_speed.py --minutes 3                # trains both models first (3 min each)
     python bench/sampling_speed.py --keep /tmp/sampling_models  # reuse models trained by an earlier run
     python bench/sampling_speed.py --steps 16 32 64 128         # the settings to time
+    python bench/sampling_speed.py --steps 32 31r --no-baselines  # r: remask sampler, c: cached; skip the slow references
 
 Models are trained on Tiny Shakespeare with config.yaml's defaults (as bench/compare_ar.py does).
 """
-import argparse, json, tempfile, time
+import argparse, json, re, tempfile, time
 from pathlib import Path
 import torch
 from diffusion_gpt_local.config import load_config
@@ -42,8 +43,9 @@ def main():
     p.add_argument('--keep', help='folder to save the trained models in and reuse them from')
     p.add_argument('--samples', type=int, default=100)
     p.add_argument('--length', type=int, default=256)
-    p.add_argument('--steps', nargs='+', help="diffusion step counts to time; a trailing c (e.g. 512c) uses the cached sampler "
-                   "(default: the config's sample.steps)")
+    p.add_argument('--steps', nargs='+', help="diffusion step counts to time; a trailing c (e.g. 512c) uses the cached sampler, "
+                   "r the remask sampler, e the euler sampler, and pN (e.g. 64p0.9) top-p N (default: the config's sample.steps)")
+    p.add_argument('--no-baselines', action='store_true', help='skip the notebook-way and AR timings (ratios against them are then not shown)')
     p.add_argument('--notebook-samples', type=int, default=100, help='samples to time the one-at-a-time way (extrapolated to --samples)')
     p.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE')
     a = p.parse_args()
@@ -71,33 +73,40 @@ def main():
                  mean_doc_chars=round(sum(map(len, docs)) / len(docs), 1))
         rows.append(r); print(json.dumps(r), flush=True)
 
+    notebook = ar_s = None
     # (a) the notebook way: one sample at a time, 128 steps
     g = torch.Generator().manual_seed(0)
-    k = min(a.notebook_samples, n)
-    t0 = time.perf_counter()
-    ids = torch.cat([sample_ids(lm.model, lm.graph, lm.noise, 1, L, 128, 'analytic', lm.cfg.diffusion.t_eps, g) for _ in range(k)])
-    record('notebook: 1 at a time, 128 steps', (time.perf_counter() - t0) * n / k, ids, measured_samples=k, steps=128, batch=1)
-    notebook = rows[-1]['seconds']
-    # (b) the AR baseline with a KV cache, all at once
-    t0 = time.perf_counter()
-    ids = generate(ar, n, L, generator=torch.Generator().manual_seed(0))
-    record('AR baseline, KV cache', time.perf_counter() - t0, ids, batch=n)
-    ar_s = rows[-1]['seconds']
+    k = 0 if a.no_baselines else min(a.notebook_samples, n)
+    if k:
+        t0 = time.perf_counter()
+        ids = torch.cat([sample_ids(lm.model, lm.graph, lm.noise, 1, L, 128, 'analytic', lm.cfg.diffusion.t_eps, g) for _ in range(k)])
+        record('notebook: 1 at a time, 128 steps', (time.perf_counter() - t0) * n / k, ids, measured_samples=k, steps=128, batch=1)
+        notebook = rows[-1]['seconds']
+        # (b) the AR baseline with a KV cache, all at once
+        t0 = time.perf_counter()
+        ids = generate(ar, n, L, generator=torch.Generator().manual_seed(0))
+        record('AR baseline, KV cache', time.perf_counter() - t0, ids, batch=n)
+        ar_s = rows[-1]['seconds']
     # (c) this package's sampler, batched
     for setting in a.steps or [str(sc.steps)]:
-        steps, cache = int(setting.rstrip('c')), setting.endswith('c')
+        m = re.fullmatch(r'(\d+)([cre]?)(?:p([\d.]+))?', setting)
+        if not m: p.error(f"--steps {setting}: expected e.g. 64, 512c, 31r, 64e or 64p0.9")
+        steps, cache, top_p = int(m[1]), m[2] == 'c', float(m[3] or 1.0)
+        sampler = dict(r='remask', e='euler').get(m[2], sc.sampler)
         g, st, calls = torch.Generator().manual_seed(0), {}, 0
         t0 = time.perf_counter()
         chunks = []
         for chunk in torch.arange(n).split(sc.batch_size):
-            chunks.append(sample_ids(lm.model, lm.graph, lm.noise, len(chunk), L, steps, sc.sampler, lm.cfg.diffusion.t_eps, g,
-                                     cache=cache, stats=st))
+            chunks.append(sample_ids(lm.model, lm.graph, lm.noise, len(chunk), L, steps, sampler, lm.cfg.diffusion.t_eps, g,
+                                     cache=cache, stats=st, top_p=top_p))
             calls += st['network_rows']
-        record(f"diffusion {sc.sampler}, {steps} steps{' cached' if cache else ''}", time.perf_counter() - t0, torch.cat(chunks),
+        record(f"diffusion {sampler}, {steps} steps{' cached' if cache else ''}{f' top-p {top_p}' if top_p < 1 else ''}",
+               time.perf_counter() - t0, torch.cat(chunks),
                steps=steps, batch=sc.batch_size, network_calls_per_sample=round(calls / n, 1))
     print(f"\n{'method':38s} {'seconds':>8s} {'vs notebook':>12s} {'vs AR':>7s} {'gen bits/char':>14s} {'distinct 4-grams':>17s}")
+    ratio = lambda ref, s: f"{ref / s:.1f}x" if ref else '-'
     for r in rows:
-        print(f"{r['method']:38s} {r['seconds']:8.1f} {notebook / r['seconds']:11.1f}x {ar_s / r['seconds']:6.2f}x {r['gen_bpc']:14.3f} {r['distinct4']:17.3f}")
+        print(f"{r['method']:38s} {r['seconds']:8.1f} {ratio(notebook, r['seconds']):>12s} {ratio(ar_s, r['seconds']):>7s} {r['gen_bpc']:14.3f} {r['distinct4']:17.3f}")
     corpus_docs = [tok.decode(corpus.val.windows(torch.arange(i, i + 1).numpy(), 64)[0]).split('\n')[0] for i in range(0, min(len(corpus.val), 2000), 20)]
     cg = score_documents(ar, tok, corpus_docs)
     print(f"{'held-out corpus lines (reference)':38s} {'':8s} {'':12s} {'':7s} {sum(cg) / len(cg):14.3f} {distinct(corpus_docs):17.3f}")

@@ -183,7 +183,7 @@ def generate_one(path:Path, a, device, out_dir:Path, gif:Path|None=None) -> dict
     seed = lm.cfg.seed if a.seed is None else a.seed
     t0 = time.time()
     g = generate_samples(lm, n, a.steps, a.sampler, a.batch_size, seed, device, a.min_chars, a.max_chars, a.unique,
-                         a.temperature, a.top_p, a.cache, prompt, novelty, max_copy, progress=not a.quiet)
+                         a.temperature, a.top_p, a.cache, prompt, novelty, max_copy, progress=not a.quiet, desc=name)
     seconds = time.time() - t0
     if len(g.samples) < n:
         warn(f"diffgpt_generate: warning: {name}: only {len(g.samples)} of {n} documents passed the filters after {g.rounds} batches "

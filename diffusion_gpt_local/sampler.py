@@ -243,7 +243,7 @@ class Generation:
 def generate_samples(lm, n:int, steps:int|None=None, sampler:str|None=None, batch_size:int|None=None, seed:int|None=None,
                      device='cpu', min_chars:int|None=None, max_chars:int|None=None, unique:bool|None=None,
                      temperature:float|None=None, top_p:float|None=None, cache:bool|None=None, prompt:Prompt|None=None,
-                     novelty=None, max_copy:int|None=None, progress:bool=False, max_rounds:int|None=None) -> Generation:
+                     novelty=None, max_copy:int|None=None, progress:bool=False, max_rounds:int|None=None, desc:str='samples') -> Generation:
     """`n` clean documents from a `LoadedModel`, each with where it came from. Unspecified settings come from the
     checkpoint's `sample` config. `novelty(text) -> int` gives a document's longest verbatim copy from the corpus;
     with `max_copy` > 0 a document copying that many characters or more is rejected and another one sampled."""
@@ -264,7 +264,7 @@ def generate_samples(lm, n:int, steps:int|None=None, sampler:str|None=None, batc
     g = torch.Generator(device=device).manual_seed(lm.cfg.seed if seed is None else seed)
     res, seen, tails, calls = Generation([]), set(), [], 0
     max_rounds = max_rounds or max(4, 4 * math.ceil(n / batch_size))
-    bar = tqdm(total=n, disable=not progress, desc='samples', unit='doc', leave=False)
+    bar = tqdm(total=n, disable=not progress, desc=desc, unit='doc', leave=False)
     def offer(text, batch, row) -> bool:
         text = clean_text(text); res.candidates += 1
         why = ('short' if len(text) < min_chars else 'long' if max_chars and len(text) > max_chars
