@@ -253,6 +253,7 @@ def config_diff(old:dict, new:dict, ignore=NOT_TRAINING) -> str|None:
 
 def load_train_state(path:Path) -> dict:
     "Read and check a training state; one-line `DiffGPTError` if it is missing, corrupt or of another format."
+    if not Path(path).is_file(): raise DiffGPTError(f"{path}: training state not found")
     try: return _load_tagged(path, STATE_FORMAT, STATE_VERSION, 'training state')
     except DiffGPTError as e: raise DiffGPTError(f"{e}; delete it, or use --force, to start over") from None
 
