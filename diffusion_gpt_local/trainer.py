@@ -375,7 +375,7 @@ def train(cfg:Config, corpus:Corpus, out_path:Path|None=None, progress:bool=True
                 if 'val' in rec: post['val'] = f"{rec['val']:.3f}"
                 bar.set_postfix(post, refresh=False)
             if callback: callback(prog.step, rec)
-            if last: break
+            if last: prog.stopped = True; break
             if tc.save_interval and prog.step % tc.save_interval == 0: save_state()
         prog.stopped = prog.stopped or not stop.signum
         save_state()
