@@ -134,7 +134,8 @@ def _load_tagged(path:Path, fmt:str, version:int, what:str, map_location='cpu') 
     if not path.is_file(): raise DiffGPTError(f"{path}: {what} not found")
     try: obj = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as e:
-        raise DiffGPTError(f"{path}: not a readable {what} (truncated or corrupt?): {(str(e).splitlines() or [''])[0][:120]}") from None
+        detail = (str(e).strip().splitlines() or [''])[0][:120] or ('the file is empty' if path.stat().st_size == 0 else type(e).__name__)
+        raise DiffGPTError(f"{path}: not a readable {what} (truncated or corrupt?): {detail}") from None
     if not isinstance(obj, dict) or obj.get('format') != fmt: raise DiffGPTError(f"{path}: not a diffusion_gpt_local {what}")
     if obj.get('version') != version:
         raise DiffGPTError(f"{path}: {what} format version {obj.get('version')} is not supported (this version reads {version})")
