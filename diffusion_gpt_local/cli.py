@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_cli.ipynb #80d6ce76
 from __future__ import annotations
-import argparse, json, re, signal, sys, time
+import argparse, glob, json, re, signal, sys, time
 from dataclasses import asdict
 from pathlib import Path
 import torch
@@ -81,6 +81,11 @@ def _drop_leftover(state:Path, ck:dict):
     except DiffGPTError: return
     if st['dataset']['sha256'] == ck['dataset']['sha256'] and config_diff(st['config'], ck['config']) is None: state.unlink()
 
+def _remove_stale_temps(out:Path):
+    "Delete the temporary files a killed run may have left beside `out` (`atomic_write` names them `.FILE.*.tmp`)."
+    for f in (out, state_path(out), out.with_suffix('.json'), out.with_suffix('.loss.png')):
+        for t in f.parent.glob(f'.{glob.escape(f.name)}.*.tmp'): t.unlink(missing_ok=True)
+
 def _row(name:str, ck:dict, out:Path, status:str) -> dict:
     m = ck['metrics']
     return dict(dataset=name, docs=ck['dataset']['docs'], steps=m['steps'], minutes=m['seconds'] / 60,
@@ -96,6 +101,7 @@ def train_one(name:str, a) -> dict:
     device = pick_device(cfg.device)                  # a missing GPU and an unwritable models folder are errors before any work
     out = Path(cfg.paths.models)/f'{name}.pt'
     check_writable(out.parent)
+    _remove_stale_temps(out)
     state = state_path(out)
     if not a.force and (ck := up_to_date(out, cfg, path)) is not None:
         _drop_leftover(state, ck)
