@@ -4,32 +4,34 @@
 
 # %% ../nbs/08_cli.ipynb #80d6ce76
 from __future__ import annotations
-import argparse, glob, json, re, signal, sys, time
+import argparse, contextlib, datetime, glob, json, os, re, signal, sys, time
 from dataclasses import asdict
 from pathlib import Path
-import torch
+import torch, torch.distributed as dist
 from .config import DiffGPTError, load_config, list_datasets, dataset_file, read_config_file
 from .data import load_corpus
 from .trainer import train, pick_device, model_from_checkpoint, write_text, heldout_windows, evaluate_bpc
 from .trainer import load_checkpoint, check_writable, state_path, load_resume, load_train_state, config_diff
+from .trainer import current_world, from_rank0, in_turns, SharedError, device_for, rank_rows, check_trainable
 from .data import file_sha256
 from .sampler import generate_documents
 
 # %% auto #0
-__all__ = ['RECORD_FIELDS', 'run_cli', 'train_parser', 'up_to_date', 'train_one', 'print_table', 'train_main', 'generate_parser',
-           'checkpoint_summary', 'novelty_for', 'generate_one', 'generate_main', 'eval_parser', 'evaluate_checkpoint',
-           'eval_main']
+__all__ = ['RECORD_FIELDS', 'run_cli', 'train_parser', 'up_to_date', 'train_one', 'torchrun_session', 'print_table', 'train_main',
+           'generate_parser', 'checkpoint_summary', 'novelty_for', 'generate_one', 'generate_main', 'eval_parser',
+           'evaluate_checkpoint', 'eval_main']
 
 # %% ../nbs/08_cli.ipynb #a4caae19
 def run_cli(prog:str, fn, argv) -> int:
     "Run `fn(argv)`; map user and OS errors to a one-line message (status 2) and Ctrl-C/SIGTERM to 128 + the signal number."
     try: return fn(argv) or 0
+    except SharedError: return 2                       # several processes (torchrun): rank 0 reports it
     except DiffGPTError as e:
         print(f"{prog}: error: {e}", file=sys.stderr); return 2
     except OSError as e:
         print(f"{prog}: error: {e.filename + ': ' if e.filename else ''}{e.strerror or e}", file=sys.stderr); return 2
     except KeyboardInterrupt as e:
-        print(f"{prog}: interrupted" + (f": {e}" if str(e) else ''), file=sys.stderr)
+        if current_world().main: print(f"{prog}: interrupted" + (f": {e}" if str(e) else ''), file=sys.stderr)
         return 128 + getattr(e, 'signum', signal.SIGINT)
 
 class _Parser(argparse.ArgumentParser):
@@ -92,32 +94,57 @@ def _row(name:str, ck:dict, out:Path, status:str) -> dict:
                 bpc=m['val_bpc'], se=m['val_bpc_se'], status=status, model=str(out))
 
 def train_one(name:str, a) -> dict:
-    "Train dataset `name` with the parsed arguments `a` (skipping it if up to date, resuming it if interrupted); return its result row."
-    over = _overrides(a) + ([f'train.max_iters={a.max_iters}'] if a.max_iters is not None else [])
-    cfg = load_config(a.config, name, a.preset, over)
-    path = dataset_file(cfg, name)
-    if not path.exists() and name not in read_config_file(a.config)['datasets']:
-        raise DiffGPTError(f"dataset '{name}': no entry in {a.config} and no file {path}")
-    device = pick_device(cfg.device)                  # a missing GPU and an unwritable models folder are errors before any work
-    out = Path(cfg.paths.models)/f'{name}.pt'
-    check_writable(out.parent)
-    _remove_stale_temps(out)
+    "Train dataset `name` with the parsed arguments `a` (skipping it if up to date, resuming it if interrupted); return its result row. Under torchrun every process calls it: rank 0 decides and writes, all train."
+    world = current_world()
+    def prepare():
+        over = _overrides(a) + ([f'train.max_iters={a.max_iters}'] if a.max_iters is not None else [])
+        cfg = load_config(a.config, name, a.preset, over)
+        path = dataset_file(cfg, name)
+        if not path.exists() and name not in read_config_file(a.config)['datasets']:
+            raise DiffGPTError(f"dataset '{name}': no entry in {a.config} and no file {path}")
+        device = device_for(cfg.device, world)        # a missing GPU, an unwritable models folder, a batch too small to share: errors before any work
+        rank_rows(cfg.train.batch_size, world)
+        out = Path(cfg.paths.models)/f'{name}.pt'
+        if world.main: check_writable(out.parent); _remove_stale_temps(out)
+        return cfg, path, device, out
+    cfg, path, device, out = in_turns(prepare, world)
     state = state_path(out)
-    if not a.force and (ck := up_to_date(out, cfg, path)) is not None:
+    def finished() -> dict|None:
+        if a.force or (ck := up_to_date(out, cfg, path)) is None: return None
         _drop_leftover(state, ck)
-        if not a.quiet: print(f"{name}: up to date ({out} was trained with these settings on this corpus; --force trains it again)", flush=True)
         return _row(name, ck, out, 'up to date')
-    corpus = load_corpus(name, path, cfg.data, cfg.seed, Path(cfg.paths.cache), verbose=not a.quiet)
-    if a.force: state.unlink(missing_ok=True)
-    resume = load_resume(state, cfg, corpus, device)
+    if (row := from_rank0(finished, world)) is not None:
+        if not a.quiet: print(f"{name}: up to date ({out} was trained with these settings on this corpus; --force trains it again)", flush=True)
+        return row
+    def load():
+        corpus = load_corpus(name, path, cfg.data, cfg.seed, Path(cfg.paths.cache), verbose=not a.quiet)
+        check_trainable(corpus, cfg.model.block_size)
+        return corpus
+    corpus = in_turns(load, world)
+    def saved_state() -> dict|None:
+        if a.force: state.unlink(missing_ok=True)
+        return load_resume(state, cfg, corpus, device)
+    resume = from_rank0(saved_state, world)
     if resume: print(f"{name}: resuming from step {resume['progress']['step']:,} of {cfg.train.max_iters:,} ({state})", flush=True)
     if not a.quiet:
         m = cfg.model
         print(f"{name}: {corpus.meta['docs']:,} documents, {corpus.meta['n_chars']:,} chars, vocab {corpus.tok.vocab_size}; "
               f"model {m.n_layer}x{m.n_embd} block {m.block_size}, {cfg.diffusion.graph}/{cfg.diffusion.loss}, "
-              f"{cfg.train.max_iters} steps on {device}", flush=True)
+              f"{cfg.train.max_iters} steps on {device}" + (f" x {world.size} processes" if world.size > 1 else ''), flush=True)
     res = train(cfg, corpus, out, progress=not a.quiet, resume=resume or False)
     return _row(name, res.ckpt, out, f"resumed at step {resume['progress']['step']:,}" if resume else 'trained')
+
+# %% ../nbs/08_cli.ipynb #2d42b02b
+@contextlib.contextmanager
+def torchrun_session():
+    "Under torchrun (`WORLD_SIZE` > 1) join its process group for the block and leave it afterwards; yields this process's `World`."
+    if int(os.environ.get('WORLD_SIZE', '1')) <= 1 or dist.is_initialized():
+        yield current_world(); return
+    local, cuda = int(os.environ.get('LOCAL_RANK', '0')), torch.cuda.is_available()
+    if cuda and local < torch.cuda.device_count(): torch.cuda.set_device(local)
+    dist.init_process_group('cpu:gloo,cuda:nccl' if cuda else 'gloo', timeout=datetime.timedelta(hours=1))
+    try: yield current_world()
+    finally: dist.destroy_process_group()
 
 # %% ../nbs/08_cli.ipynb #bee2ff82
 def print_table(rows:list[dict], cols:list[tuple]):
@@ -127,24 +154,32 @@ def print_table(rows:list[dict], cols:list[tuple]):
     for c in cells: print('  '.join(x.ljust(w) for x, w in zip(c, widths)).rstrip())
 
 def _train(argv) -> int:
-    a = train_parser().parse_args(argv)
-    names = list_datasets(a.config) if a.all else a.dataset
-    if not names: raise DiffGPTError(f"no datasets: {a.config} lists none and the datasets folder has no *.txt")
+    world = current_world()
+    a = in_turns(lambda: train_parser().parse_args(argv), world)      # a mistake is reported once, by rank 0
+    a.quiet = a.quiet or not world.main
+    def datasets():
+        names = list_datasets(a.config) if a.all else a.dataset
+        if not names: raise DiffGPTError(f"no datasets: {a.config} lists none and the datasets folder has no *.txt")
+        return names
+    names = from_rank0(datasets, world)
     rows, failed = [], 0
     for name in names:
         try: rows.append(train_one(name, a))
         except DiffGPTError as e:
             if not a.all: raise
             failed += 1
-            print(f"diffgpt_train: error: {e}", file=sys.stderr)
+            if not isinstance(e, SharedError): print(f"diffgpt_train: error: {e}", file=sys.stderr)
             rows.append(dict(dataset=name, model=f'FAILED: {e}'))
     print_table(rows, [('dataset', 'dataset', '{}'), ('docs', 'docs', '{:,}'), ('steps', 'steps', '{:,}'), ('minutes', 'minutes', '{:.1f}'),
                        ('bpc', 'held-out bits/char', '{:.3f}'), ('status', 'status', '{}'), ('model', 'model', '{}')])
     return 1 if failed else 0
 
 def train_main(argv=None) -> int:
-    "Console entry point of `diffgpt_train`."
-    return run_cli('diffgpt_train', _train, sys.argv[1:] if argv is None else argv)
+    "Console entry point of `diffgpt_train`; started by torchrun, every process runs it and they train each model together."
+    argv = sys.argv[1:] if argv is None else argv
+    with torchrun_session() as world:
+        if world.main: return run_cli('diffgpt_train', _train, argv)
+        with open(os.devnull, 'w') as null, contextlib.redirect_stdout(null): return run_cli('diffgpt_train', _train, argv)
 
 # %% ../nbs/08_cli.ipynb #ff2b04eb
 from .sampler import generate_samples, Prompt, SAMPLERS
@@ -331,3 +366,7 @@ def _eval(argv) -> int:
 def eval_main(argv=None) -> int:
     "Console entry point of `diffgpt_eval`."
     return run_cli('diffgpt_eval', _eval, sys.argv[1:] if argv is None else argv)
+
+# %% ../nbs/08_cli.ipynb #f1df18be
+#| eval: false
+if __name__ == '__main__': sys.exit(train_main())      # python -m diffusion_gpt_local.cli ARGS, e.g. under torchrun

@@ -4,10 +4,11 @@
 
 # %% ../nbs/06_trainer.ipynb #57478c22
 from __future__ import annotations
-import io, json, math, os, random, signal, tempfile, threading, time, datetime
+import contextlib, hashlib, inspect, io, json, math, os, random, signal, tempfile, threading, time, datetime
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-import numpy as np, torch
+import numpy as np, torch, torch.distributed as dist
+from torch.nn.parallel import DistributedDataParallel as DDP
 from tqdm.auto import tqdm
 from . import __version__
 from .config import Config, DiffGPTError, from_dict
@@ -15,16 +16,17 @@ from .tokenizer import CharTokenizer
 from .data import Corpus, Split
 from .diffusion import make_graph, make_noise, Graph, Noise
 from .model import DDiT
-from .loss import diffusion_loss, sample_times, elbo_bits_per_char
+from .loss import diffusion_loss, denoising_loss, sample_times, elbo_bits_per_char
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'CKPT_VERSION', 'STATE_FORMAT', 'STATE_VERSION', 'NOT_TRAINING', 'pick_device', 'autocast_dtype',
            'seed_everything', 'lr_at', 'make_optimizer', 'EMA', 'make_folder', 'check_writable', 'atomic_write',
            'save_torch', 'save_checkpoint', 'write_text', 'load_checkpoint', 'LoadedModel', 'build_model',
-           'model_from_checkpoint', 'heldout_windows', 'evaluate_bpc', 'rng_states', 'set_rng_states', 'Progress',
-           'state_path', 'train_state', 'restore_state', 'config_diff', 'load_train_state', 'load_resume',
-           'TrainingInterrupted', 'StopSignals', 'check_trainable', 'TrainResult', 'estimate_loss', 'train',
-           'plot_history', 'write_outputs']
+           'model_from_checkpoint', 'heldout_windows', 'evaluate_bpc', 'World', 'current_world', 'SharedError',
+           'from_rank0', 'in_turns', 'check_same', 'rank_rows', 'micro_batches', 'rank_seed', 'device_for',
+           'reduce_floats', 'gather_rng', 'data_parallel', 'rng_states', 'set_rng_states', 'Progress', 'state_path',
+           'train_state', 'restore_state', 'config_diff', 'load_train_state', 'load_resume', 'TrainingInterrupted',
+           'StopSignals', 'check_trainable', 'TrainResult', 'estimate_loss', 'train', 'plot_history', 'write_outputs']
 
 # %% ../nbs/06_trainer.ipynb #1c9217b6
 def pick_device(name:str='auto') -> torch.device:
@@ -185,6 +187,109 @@ def evaluate_bpc(model, graph:Graph, noise:Noise, windows:torch.Tensor, loss:str
     model.train(was_training)
     return dict(bpc=bpc, se=se, windows=len(windows), chars=int(windows.numel()), t_samples=t_samples, seed=seed, loss=loss)
 
+# %% ../nbs/06_trainer.ipynb #98c22d8b
+@dataclass(frozen=True)
+class World:
+    "Where this process stands in a data-parallel run: `rank` of `size` processes, `local_rank` on its machine."
+    rank: int = 0
+    size: int = 1
+    local_rank: int = 0
+    @property
+    def main(self) -> bool: return self.rank == 0
+
+def current_world() -> World:
+    "The `World` of the initialised default process group (torchrun, see the CLI chapter); one process without one."
+    if not (dist.is_available() and dist.is_initialized()): return World()
+    return World(dist.get_rank(), dist.get_world_size(), int(os.environ.get('LOCAL_RANK', 0)))
+
+class SharedError(DiffGPTError):
+    "A user error that another process hit (or hit as well), raised here too so that all stop together; rank 0 reports it."
+
+def _raise_first(errors:list, world:World):
+    "Raise the first message of `errors` (None: no error): on rank 0 as a `DiffGPTError`, elsewhere as a `SharedError`."
+    msg = next((e for e in errors if e is not None), None)
+    if msg is not None: raise (DiffGPTError if world.main else SharedError)(msg)
+
+def from_rank0(fn, world:World):
+    "`fn()` run on rank 0 only, its result handed to every process; a `DiffGPTError` there is raised in every process."
+    if world.size == 1: return fn()
+    box = [None, None]
+    if world.main:
+        try: box[0] = fn()
+        except DiffGPTError as e: box[1] = str(e)
+    dist.broadcast_object_list(box, src=0)
+    _raise_first([box[1]], world)
+    return box[0]
+
+def in_turns(fn, world:World):
+    "`fn()` in every process: rank 0 first, then the first process of each other machine, then the rest; a `DiffGPTError` anywhere is raised everywhere."
+    if world.size == 1: return fn()
+    mine, out = 0 if world.main else 1 if world.local_rank == 0 else 2, None
+    for turn in range(3):
+        err = None
+        if turn == mine:
+            try: out = fn()
+            except DiffGPTError as e: err = f"rank {world.rank}: {e}" if world.rank else str(e)
+        errors = [None] * world.size
+        dist.all_gather_object(errors, err)
+        _raise_first(errors, world)
+    return out
+
+def check_same(what:str, value, world:World):
+    "Raise a `DiffGPTError` in every process unless all have the same `value` (a short fingerprint of `what`), naming the first process that differs."
+    if world.size == 1: return
+    values = [None] * world.size
+    dist.all_gather_object(values, value)
+    bad = next((r for r, v in enumerate(values) if v != values[0]), None)
+    if bad is not None: _raise_first([f"rank {bad}: {what} {values[bad]} differs from rank 0's {values[0]}; every machine needs the same"], world)
+
+# %% ../nbs/06_trainer.ipynb #a084c4da
+def rank_rows(batch_size:int, world:World) -> slice:
+    "The rows of a global batch of `batch_size` windows that process `world.rank` trains on: contiguous, all shares within one row of each other."
+    if batch_size < world.size:
+        raise DiffGPTError(f"train.batch_size={batch_size} is the global batch, shared by {world.size} processes: it must be at least {world.size}")
+    return slice(world.rank * batch_size // world.size, (world.rank + 1) * batch_size // world.size)
+
+def micro_batches(rows:slice, micro_batch:int=0) -> list[slice]:
+    "`rows` cut into consecutive pieces of at most `micro_batch` rows (0: one piece)."
+    step = micro_batch or rows.stop - rows.start
+    return [slice(i, min(i + step, rows.stop)) for i in range(rows.start, rows.stop, step)]
+
+def rank_seed(seed:int, rank:int, step:int=0) -> int:
+    "Seed of torch's global generator (dropout) in process `rank` > 0: a function of the config's seed, the rank and the step it starts at."
+    return int(np.random.SeedSequence([seed, rank, step]).generate_state(1)[0])
+
+def device_for(name:str, world:World) -> torch.device:
+    "`pick_device(name)`; with several processes a CUDA device is the GPU of this process's `local_rank`."
+    device = pick_device(name)
+    if world.size == 1: return device
+    if device.type == 'mps': raise DiffGPTError("several processes train on CUDA GPUs (NCCL) or CPUs (gloo), not on mps; set device: cpu")
+    if device.type == 'cuda' and device.index is None:
+        if world.local_rank >= torch.cuda.device_count():
+            raise DiffGPTError(f"this machine has {torch.cuda.device_count()} GPU(s) for {world.local_rank + 1}+ processes; "
+                               "start one process per GPU (torchrun --nproc_per_node) or set device: cpu")
+        device = torch.device('cuda', world.local_rank)
+    return device
+
+def reduce_floats(values:list, world:World, device, op:str='sum') -> list[float]:
+    "The sum (`op='max'`: the maximum) of each number or 0-d tensor in `values` over all processes, in one all-reduce."
+    if world.size == 1: return [float(v) for v in values]
+    x = torch.tensor([float(v) for v in values], dtype=torch.float64, device=device)
+    dist.all_reduce(x, op=dist.ReduceOp.MAX if op == 'max' else dist.ReduceOp.SUM)
+    return x.tolist()
+
+def gather_rng(world:World) -> list:
+    "Every process's global generator states (`rng_states`) but rank 0's, for rank 0's training state; [] with one process."
+    if world.size == 1: return []
+    out = [None] * world.size
+    dist.all_gather_object(out, rng_states({}) if world.rank else None)
+    return out[1:]
+
+def data_parallel(model, device):
+    "`model` wrapped in DDP: gradients averaged over the processes during `backward`; its buffers (constant tables) are not re-sent before every forward."
+    quiet = 'forward_sync_buffers' if 'forward_sync_buffers' in inspect.signature(DDP.__init__).parameters else 'broadcast_buffers'   # newer torch's name for it
+    return DDP(model, device_ids=[device.index] if device.type == 'cuda' else None, **{quiet: False})
+
 # %% ../nbs/06_trainer.ipynb #daadf093
 STATE_FORMAT, STATE_VERSION = 'diffusion_gpt_local-train-state', 1
 
@@ -196,13 +301,15 @@ def rng_states(gens:dict) -> dict:
     if torch.cuda.is_available(): out['cuda'] = torch.cuda.get_rng_state_all()
     return out
 
-def set_rng_states(st:dict, gens:dict):
-    "Put every generator back where `rng_states` found it."
+def set_rng_states(st:dict, gens:dict, current_gpu_only:bool=False):
+    "Put every generator back where `rng_states` found it (of the GPUs' generators only the current one's, with `current_gpu_only`)."
     for k, g in gens.items(): g.set_state(st['gens'][k])
     torch.set_rng_state(st['torch'])
     random.setstate((st['python'][0], tuple(st['python'][1]), st['python'][2]))
     n = st['numpy']; np.random.set_state((n[0], n[1].numpy().astype(np.uint32), *n[2:]))
-    if 'cuda' in st and torch.cuda.is_available() and len(st['cuda']) == torch.cuda.device_count(): torch.cuda.set_rng_state_all(st['cuda'])
+    if 'cuda' in st and torch.cuda.is_available() and len(st['cuda']) == torch.cuda.device_count():
+        if not current_gpu_only: torch.cuda.set_rng_state_all(st['cuda'])
+        else: i = torch.cuda.current_device(); torch.cuda.set_rng_state(st['cuda'][i], i)
 
 # %% ../nbs/06_trainer.ipynb #bb4fd8de
 @dataclass
@@ -219,24 +326,30 @@ def state_path(ckpt_path:Path) -> Path:
     "Where the resumable state of checkpoint `models/NAME.pt` lives: `models/NAME.resume`."
     return Path(ckpt_path).with_suffix('.resume')
 
-def train_state(cfg:Config, corpus:Corpus, model, opt, ema, gens:dict, device, prog:Progress) -> dict:
-    "Everything needed to continue training exactly where `prog` says it is, as plain types and tensors."
-    return dict(format=STATE_FORMAT, version=STATE_VERSION, package_version=__version__, device=str(device),
+def train_state(cfg:Config, corpus:Corpus, model, opt, ema, gens:dict, device, prog:Progress, rng_ranks:list=()) -> dict:
+    "Everything needed to continue training exactly where `prog` says it is, as plain types and tensors; `rng_ranks`: the generators of processes 1, 2, … of a distributed run."
+    return dict(format=STATE_FORMAT, version=STATE_VERSION, package_version=__version__, device=str(device), processes=1 + len(rng_ranks),
                 created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
                 config=asdict(cfg), dataset=corpus.info(), progress=asdict(prog),
                 model={k: v.detach().cpu() for k, v in model.state_dict().items()}, optimizer=opt.state_dict(),
-                ema=ema.state_dict() if ema else None, rng=rng_states(gens))
+                ema=ema.state_dict() if ema else None, rng=rng_states(gens), rng_ranks=list(rng_ranks))
 
-def restore_state(state:dict, model, opt, ema, gens:dict) -> Progress:
-    "Load weights, optimizer, EMA and generator states from `state` into a freshly built run; its progress, one session later."
+def restore_state(state:dict, model, opt, ema, gens:dict, world:World=World(), seed:int=0) -> Progress:
+    "Load weights, optimizer, EMA and generator states from `state` into a freshly built run of process `world.rank`; its progress, one session later."
     model.load_state_dict(state['model'])
     opt.load_state_dict(state['optimizer'])
     if ema: ema.shadow = {k: v.to(ema.shadow[k].device) for k, v in state['ema'].items()}
-    set_rng_states(state['rng'], gens)
-    return replace(Progress(**state['progress']), sessions=state['progress']['sessions'] + 1)
+    prog = replace(Progress(**state['progress']), sessions=state['progress']['sessions'] + 1)
+    ranks, multi = state.get('rng_ranks', []), world.size > 1
+    if world.rank and len(ranks) == world.size - 1:       # this process's own generators, the shared ones as everywhere
+        set_rng_states({**ranks[world.rank - 1], 'gens': state['rng']['gens']}, gens, multi)
+    else:
+        set_rng_states(state['rng'], gens, multi)
+        if world.rank: torch.manual_seed(rank_seed(seed, world.rank, prog.step))   # saved by another number of processes
+    return prog
 
 # %% ../nbs/06_trainer.ipynb #770b9bb1
-NOT_TRAINING = ('device', 'paths', 'sample', 'train.save_interval')   # settings that do not change the trained weights
+NOT_TRAINING = ('device', 'paths', 'sample', 'train.save_interval', 'train.micro_batch')   # settings that do not change the trained weights (beyond rounding)
 
 def _flat(d:dict, pre:str='') -> dict:
     out = {}
@@ -323,51 +436,66 @@ def estimate_loss(model, graph, noise, batches, cfg:Config, device, amp) -> floa
     return tot / len(batches)
 
 # %% ../nbs/06_trainer.ipynb #828eb7a2
-def train(cfg:Config, corpus:Corpus, out_path:Path|None=None, progress:bool=True, rank:int=0,
-          resume:bool|dict=True, callback=None) -> TrainResult:
-    "Train a model on `corpus` as `cfg` says; on rank 0 save the checkpoint (and plot, summary) to `out_path` and the resumable state beside it."
-    tc, device = cfg.train, pick_device(cfg.device)
-    B, T, main = tc.batch_size, cfg.model.block_size, rank == 0
+def train(cfg:Config, corpus:Corpus, out_path:Path|None=None, progress:bool=True, resume:bool|dict=True, callback=None) -> TrainResult:
+    "Train a model on `corpus` as `cfg` says, with every process of the `current_world`; rank 0 saves the checkpoint (and plot, summary) to `out_path` and the resumable state beside it."
+    tc, world = cfg.train, current_world()
+    device, B, T, main = device_for(cfg.device, world), tc.batch_size, cfg.model.block_size, world.main
     check_trainable(corpus, T)
+    settings = hashlib.sha256(json.dumps({k: v for k, v in asdict(cfg).items() if k != 'paths'}, sort_keys=True).encode()).hexdigest()
+    check_same(f"the fingerprint of {corpus.path} and of the settings", f"{corpus.meta['sha256'][:8]}/{settings[:8]}", world)
+    pieces = micro_batches(rank_rows(B, world), tc.micro_batch)
     amp = autocast_dtype(tc.dtype, device)
     seed_everything(cfg.seed)
     model, graph, noise = build_model(cfg, corpus.tok)
     model.to(device).train()
-    fwd = torch.compile(model) if tc.compile else model
+    if world.rank: torch.manual_seed(rank_seed(cfg.seed, world.rank))      # this process's own dropout stream
+    net = data_parallel(model, device) if world.size > 1 else model
+    fwd = torch.compile(net) if tc.compile else net
     opt = make_optimizer(model, tc, device)
-    ema = EMA(model, tc.ema) if tc.ema > 0 else None
+    ema = EMA(model, tc.ema) if tc.ema > 0 and main else None
     g_data = torch.Generator().manual_seed(cfg.seed)
     g_noise = torch.Generator(device=device).manual_seed(cfg.seed + 3)
     gens = dict(data=g_data, noise=g_noise)
-    val = _val_batches(corpus, cfg, tc.eval_iters)
+    val = _val_batches(corpus, cfg, tc.eval_iters) if main else None
     objective = 'flat' if tc.weighting == 'flat' else cfg.diffusion.loss   # validation always uses the ELBO loss
     state_file = state_path(out_path) if out_path is not None and main else None
-    if resume is True: resume = load_resume(state_file, cfg, corpus, device)
-    prog = restore_state(resume, model, opt, ema, gens) if resume else Progress()
+    if resume is True: resume = from_rank0(lambda: load_resume(state_file, cfg, corpus, device), world)
+    prog = restore_state(resume, model, opt, ema, gens, world, cfg.seed) if resume else Progress()
     history, smooth, start, t0 = prog.history, prog.smooth, prog.step, time.time()
     spent = lambda: prog.seconds + time.time() - t0
     def save_state():
-        if state_file: save_torch(train_state(cfg, corpus, model, opt, ema, gens, device, replace(prog, smooth=smooth, seconds=spent())), state_file)
+        if out_path is None: return
+        others = gather_rng(world)
+        if state_file: save_torch(train_state(cfg, corpus, model, opt, ema, gens, device, replace(prog, smooth=smooth, seconds=spent()), others), state_file)
     bar = tqdm(range(start, tc.max_iters), initial=start, total=tc.max_iters, desc=corpus.name, disable=not (progress and main),
                unit='step', dynamic_ncols=True, mininterval=0.5)
     with StopSignals() as stop:
+        signalled = lambda: int(reduce_floats([stop.signum or 0], world, device, 'max')[0])   # in any process
+        interrupted = 0
         for step in bar if not prog.stopped else ():
-            if stop.signum: break
+            if interrupted := signalled(): break
             for group in opt.param_groups: group['lr'] = lr_at(step, tc.lr, tc.min_lr, tc.warmup_iters, tc.max_iters)
-            x0 = corpus.train.batch(B, T, g_data).to(device, non_blocking=True)
+            x0 = corpus.train.batch(B, T, g_data).to(device, non_blocking=True)    # the global batch, drawn alike in every process
             t = sample_times(B, cfg.diffusion.t_eps, g_noise, device)
-            with torch.autocast(device.type, dtype=amp, enabled=amp is not None):
-                loss = diffusion_loss(fwd, graph, noise, x0, t, objective, g_noise).mean() / T
+            x_t = graph.corrupt(x0, noise.total(t), g_noise)
             opt.zero_grad(set_to_none=True)
-            loss.backward()
+            tot = 0.0
+            for i, rows in enumerate(pieces):                                     # this process's rows; all-reduce after the last piece
+                with net.no_sync() if world.size > 1 and i < len(pieces) - 1 else contextlib.nullcontext():
+                    with torch.autocast(device.type, dtype=amp, enabled=amp is not None):
+                        loss = denoising_loss(fwd, graph, noise, x_t[rows], x0[rows], t[rows], objective).mean() * (world.size * (rows.stop - rows.start) / B) / T
+                    loss.backward()
+                tot = tot + loss.detach()
             if tc.grad_clip > 0: torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip)
             opt.step()
             if ema: ema.update(model)
-            li = loss.item()
+            over = main and bool(tc.max_minutes) and spent() > 60 * tc.max_minutes   # rank 0's clock decides
+            li, over = reduce_floats([tot, over], world, device)
+            li /= world.size
             smooth = li if smooth is None else 0.95 * smooth + 0.05 * li
-            last = step == tc.max_iters - 1 or (tc.max_minutes and spent() > 60 * tc.max_minutes)
+            last = step == tc.max_iters - 1 or over > 0
             rec = dict(step=step + 1, train=li)
-            if (step + 1) % tc.eval_interval == 0 or last:
+            if main and ((step + 1) % tc.eval_interval == 0 or last):
                 rec['val'] = estimate_loss(model, graph, noise, val, cfg, device, amp)
             history.append(rec)
             prog.step = step + 1
@@ -378,12 +506,14 @@ def train(cfg:Config, corpus:Corpus, out_path:Path|None=None, progress:bool=True
             if callback: callback(prog.step, rec)
             if last: prog.stopped = True; break
             if tc.save_interval and prog.step % tc.save_interval == 0: save_state()
-        prog.stopped = prog.stopped or not stop.signum
+        interrupted = interrupted or signalled()
+        prog.stopped = prog.stopped or not interrupted
         save_state()
+        interrupted = interrupted or signalled()
     bar.close()
-    saved = f"; training state saved to {state_file}: run the same command again to continue" if state_file else ''
-    if stop.signum: raise TrainingInterrupted(f"stopped after step {prog.step} of {tc.max_iters}{saved}", stop.signum)
-    try:
+    saved = f"; training state saved to {state_path(out_path)}: run the same command again to continue" if out_path is not None else ''
+    if interrupted: raise TrainingInterrupted(f"stopped after step {prog.step} of {tc.max_iters}{saved}", interrupted)
+    def finish() -> dict:
         seconds, steps = spent(), prog.step
         if ema: model.load_state_dict({k: v.to(device) for k, v in ema.state_dict().items()})
         model.eval()
@@ -392,16 +522,18 @@ def train(cfg:Config, corpus:Corpus, out_path:Path|None=None, progress:bool=True
         vals = [h['val'] for h in history if 'val' in h]
         metrics = dict(steps=steps, chars_seen=steps * B * T, seconds=round(seconds, 2), chars_per_sec=round(steps * B * T / seconds, 1),
                        train_loss=float(np.mean([h['train'] for h in history[-20:]])), val_loss=vals[-1], val_bpc=ev['bpc'], val_bpc_se=ev['se'],
-                       params=model.n_params(), device=str(device), sessions=prog.sessions, eval=ev)
+                       params=model.n_params(), device=str(device), processes=world.size, sessions=prog.sessions, eval=ev)
         ckpt = dict(format=CKPT_FORMAT, version=CKPT_VERSION, package_version=__version__,
                     created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
                     config=asdict(cfg), chars=corpus.tok.chars, dataset=corpus.info(), metrics=metrics, history=history,
                     model={k: v.detach().cpu() for k, v in model.state_dict().items()})
-        if out_path is not None and main: write_outputs(ckpt, Path(out_path))
+        if out_path is not None: write_outputs(ckpt, Path(out_path))
+        if state_file: state_file.unlink(missing_ok=True)
+        return ckpt
+    try: ckpt = from_rank0(finish, world)                                          # rank 0 evaluates and writes; all get the checkpoint
     except KeyboardInterrupt:
         raise TrainingInterrupted(f"stopped during the final evaluation after step {prog.step}{saved}") from None
-    if state_file: state_file.unlink(missing_ok=True)
-    return TrainResult(ckpt, Path(out_path) if out_path else None, history)
+    return TrainResult(ckpt, Path(out_path) if out_path else None, ckpt['history'])
 
 # %% ../nbs/06_trainer.ipynb #e13c6f13
 def plot_history(history:list, title:str, path:Path):
