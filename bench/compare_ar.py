@@ -11,7 +11,10 @@ achieved model FLOP/s over this machine's dense float32 matmul FLOP/s, measured 
 
 Variants: default (absorbing graph, flat-weighted masked loss, ELBO from the masked loss),
 mdlm (absorbing, ELBO-weighted masked loss), sedd (absorbing, score entropy), uniform (uniform
-graph, score entropy), compiled (default with torch.compile). --set KEY=VALUE overrides apply to every model.
+graph, score entropy), compiled (default with torch.compile), fp32 (default in float32 even where the
+CPU has native bf16), notime (no time conditioning). --set KEY=VALUE overrides apply to every model.
+MFU is reported against both the float32 and the bf16 matmul peak: with `train.dtype: auto` a CPU
+with native bf16 trains under bf16 autocast.
 """
 import argparse, json, tempfile, time
 from pathlib import Path
@@ -24,11 +27,11 @@ from diffusion_gpt_local.baseline import train_ar, flops_per_char
 VARIANTS = {'default': [], 'mdlm': ['train.weighting=elbo', 'diffusion.loss=masked'],
             'sedd': ['train.weighting=elbo', 'diffusion.loss=score_entropy'],
             'uniform': ['train.weighting=elbo', 'diffusion.graph=uniform', 'diffusion.loss=score_entropy'],
-            'compiled': ['train.compile=true']}
+            'compiled': ['train.compile=true'], 'fp32': ['train.dtype=float32'], 'notime': ['model.time_conditioning=false']}
 
-def matmul_flops(n=2048, reps=8, rounds=3) -> float:
-    "Best dense float32 matmul FLOP/s of this process (n×n @ n×n)."
-    a, b = torch.randn(n, n), torch.randn(n, n)
+def matmul_flops(n=2048, reps=8, rounds=3, dtype=torch.float32) -> float:
+    "Best dense matmul FLOP/s of this process (n×n @ n×n in `dtype`)."
+    a, b = torch.randn(n, n, dtype=dtype), torch.randn(n, n, dtype=dtype)
     for _ in range(2): a @ b
     best = 0.0
     for _ in range(rounds):
@@ -52,8 +55,8 @@ def main():
     tmp = Path(tempfile.mkdtemp())
     cfg0 = load_config(a.config, overrides=base)
     corpus = load_corpus('tinyshakespeare', Path(a.corpus), cfg0.data, cfg0.seed, tmp/'cache')
-    peak = matmul_flops()
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, dense fp32 matmul {peak / 1e9:.0f} GFLOP/s; "
+    peak, peak_bf16 = matmul_flops(), matmul_flops(dtype=torch.bfloat16)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, dense matmul fp32 {peak / 1e9:.0f} / bf16 {peak_bf16 / 1e9:.0f} GFLOP/s; "
           f"{corpus.meta['train_docs']:,} train / {corpus.meta['val_docs']:,} held-out documents; {a.minutes} min per model", flush=True)
 
     def metrics(kind, cfg, progress):
@@ -81,17 +84,18 @@ def main():
                    weighting=None if kind == 'ar' else cfg.train.weighting, steps=m['steps'], seconds=m['seconds'],
                    chars_per_sec=m['chars_per_sec'], params=m['params'], flops_per_char=fpc,
                    achieved_gflops=round(fpc * m['chars_per_sec'] / 1e9, 1), mfu=round(fpc * m['chars_per_sec'] / peak, 3),
+                   mfu_bf16=round(fpc * m['chars_per_sec'] / peak_bf16, 3), dtype=cfg.train.dtype,
                    val_bpc=round(m['val_bpc'], 4), val_bpc_se=round(m['val_bpc_se'], 4), heldout_chars=m['eval']['chars'])
         rows.append(row)
         print(json.dumps(row), flush=True)
     ar = next((r for r in rows if r['model'] == 'autoregressive'), None)
-    print(f"\ndense fp32 matmul peak {peak / 1e9:.0f} GFLOP/s; budget {a.minutes} min per model")
-    print(f"{'model':16s} {'bits/char':>16s} {'x AR':>6s} {'chars/s':>9s} {'x AR':>6s} {'MFU':>6s}")
+    print(f"\ndense matmul peak fp32 {peak / 1e9:.0f} GFLOP/s, bf16 {peak_bf16 / 1e9:.0f} GFLOP/s; budget {a.minutes} min per model")
+    print(f"{'model':16s} {'bits/char':>16s} {'x AR':>6s} {'chars/s':>9s} {'x AR':>6s} {'MFU fp32':>9s} {'MFU bf16':>9s}")
     for r in rows:
         rel = f"{r['val_bpc'] / ar['val_bpc']:.3f}" if ar else '-'
         speed = f"{r['chars_per_sec'] / ar['chars_per_sec']:.2f}" if ar else '-'
         print(f"{r['model']:16s} {r['val_bpc']:8.4f} ± {r['val_bpc_se']:.4f} {rel:>6s} {r['chars_per_sec']:9,.0f} {speed:>6s} "
-              f"{r['mfu']:6.1%}")
+              f"{r['mfu']:9.1%} {r['mfu_bf16']:9.1%}")
 
 if __name__ == '__main__':
     main()

@@ -17,7 +17,7 @@ from pathlib import Path
 import torch
 from diffusion_gpt_local.config import load_config
 from diffusion_gpt_local.data import load_corpus
-from diffusion_gpt_local.trainer import train, model_from_checkpoint, save_checkpoint
+from diffusion_gpt_local.trainer import train, model_from_checkpoint, save_checkpoint, autocast_dtype
 from diffusion_gpt_local.sampler import sample_ids, split_documents
 from diffusion_gpt_local.baseline import train_ar, generate, score_documents, CharGPT
 
@@ -40,11 +40,13 @@ def main():
     p.add_argument('--corpus', default=str(root.parent/'shared'/'corpora'/'tinyshakespeare.txt'))
     p.add_argument('--config', default=str(root/'config.yaml'))
     p.add_argument('--minutes', type=float, default=3.0, help='training budget per model, if not reused from --keep')
+    p.add_argument('--train-steps', type=int, help='train each model for exactly this many steps instead (no clock limit)')
     p.add_argument('--keep', help='folder to save the trained models in and reuse them from')
     p.add_argument('--samples', type=int, default=100)
     p.add_argument('--length', type=int, default=256)
     p.add_argument('--steps', nargs='+', help="diffusion step counts to time; a trailing c (e.g. 512c) uses the cached sampler, "
-                   "r the remask sampler, e the euler sampler, and pN (e.g. 64p0.9) top-p N (default: the config's sample.steps)")
+                   "r the remask sampler, e the euler sampler, then f forces float32, and pN (e.g. 64p0.9) top-p N "
+                   "(default: the config's sample.steps)")
     p.add_argument('--no-baselines', action='store_true', help='skip the notebook-way and AR timings (ratios against them are then not shown)')
     p.add_argument('--notebook-samples', type=int, default=100, help='samples to time the one-at-a-time way (extrapolated to --samples)')
     p.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE')
@@ -54,7 +56,9 @@ def main():
     cfg = load_config(a.config, overrides=base)
     corpus = load_corpus('tinyshakespeare', Path(a.corpus), cfg.data, cfg.seed, keep/'cache')
     # planned steps: about what the 2-core CPU does per minute; max_minutes stops a slower machine
-    c = load_config(a.config, overrides=[*base, f'train.max_iters={int(2400 / 6 * a.minutes)}', f'train.max_minutes={a.minutes}'])
+    budget = [f'train.max_iters={a.train_steps}', 'train.max_minutes=0'] if a.train_steps else \
+             [f'train.max_iters={int(2400 / 6 * a.minutes)}', f'train.max_minutes={a.minutes}']
+    c = load_config(a.config, overrides=[*base, *budget])
     if not (keep/'diffusion.pt').exists(): save_checkpoint(train(c, corpus, None).ckpt, keep/'diffusion.pt')
     if not (keep/'ar.pt').exists():
         r = train_ar(c, corpus)
@@ -89,18 +93,20 @@ def main():
         ar_s = rows[-1]['seconds']
     # (c) this package's sampler, batched
     for setting in a.steps or [str(sc.steps)]:
-        m = re.fullmatch(r'(\d+)([cre]?)(?:p([\d.]+))?', setting)
-        if not m: p.error(f"--steps {setting}: expected e.g. 64, 512c, 31r, 64e or 64p0.9")
-        steps, cache, top_p = int(m[1]), m[2] == 'c', float(m[3] or 1.0)
+        m = re.fullmatch(r'(\d+)([cre]?)(f?)(?:p([\d.]+))?', setting)
+        if not m: p.error(f"--steps {setting}: expected e.g. 64, 512c, 31r, 64e, 64f or 64p0.9")
+        steps, cache, top_p = int(m[1]), m[2] == 'c', float(m[4] or 1.0)
+        amp = None if m[3] else autocast_dtype(sc.dtype, torch.device('cpu'))
         sampler = dict(r='remask', e='euler').get(m[2], sc.sampler)
         g, st, calls = torch.Generator().manual_seed(0), {}, 0
         t0 = time.perf_counter()
         chunks = []
         for chunk in torch.arange(n).split(sc.batch_size):
             chunks.append(sample_ids(lm.model, lm.graph, lm.noise, len(chunk), L, steps, sampler, lm.cfg.diffusion.t_eps, g,
-                                     cache=cache, stats=st, top_p=top_p))
+                                     cache=cache, stats=st, top_p=top_p, amp=amp))
             calls += st['network_rows']
-        record(f"diffusion {sampler}, {steps} steps{' cached' if cache else ''}{f' top-p {top_p}' if top_p < 1 else ''}",
+        record(f"diffusion {sampler}, {steps} steps{' cached' if cache else ''}{f' top-p {top_p}' if top_p < 1 else ''}"
+               f"{', bf16' if amp is not None else ''}",
                time.perf_counter() - t0, torch.cat(chunks),
                steps=steps, batch=sc.batch_size, network_calls_per_sample=round(calls / n, 1))
     print(f"\n{'method':38s} {'seconds':>8s} {'vs notebook':>12s} {'vs AR':>7s} {'gen bits/char':>14s} {'distinct 4-grams':>17s}")

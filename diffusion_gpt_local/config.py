@@ -87,7 +87,7 @@ class TrainConfig:
     eval_iters: int = opt(8, 'batches per validation-loss estimate', ge=1)
     eval_windows: int = opt(256, 'held-out windows for the final bits/char estimate, evenly spread (0 = all of them)', ge=0)
     eval_t_samples: int = opt(4, 'Monte Carlo draws of the diffusion time per window in that estimate', ge=1)
-    dtype: str = opt('auto', 'autocast dtype: `auto` (bf16 on GPU, float32 on CPU), `float32` or `bfloat16`', choices=('auto', 'float32', 'bfloat16'))
+    dtype: str = opt('auto', 'autocast dtype: `auto` (bf16 on a GPU or a CPU with native bf16, else float32), `float32` or `bfloat16`', choices=('auto', 'float32', 'bfloat16'))
     compile: bool = opt(False, 'wrap the model in `torch.compile` (GPU)')
 
 @dataclass
@@ -104,6 +104,7 @@ class SampleConfig:
     unique: bool = opt(False, 'drop a document identical to one already written')
     max_copy: int = opt(0, 'reject and regenerate a document that copies this many characters or more verbatim from its training corpus (0 = off)', ge=0)
     cache: bool = opt(False, 'absorbing graph: re-run the network only on sequences changed since its last call (sampler chapter)')
+    dtype: str = opt('auto', 'autocast dtype of the network during sampling, as `train.dtype`', choices=('auto', 'float32', 'bfloat16'))
 
 @dataclass
 class Config:

@@ -13,6 +13,7 @@ from .config import DiffGPTError
 from .tokenizer import SEP
 from .diffusion import Graph, AbsorbingGraph, UniformGraph, Noise
 from .loss import log_score  # noqa: F401  (patches Graph.log_score)
+from .trainer import autocast_dtype
 
 # %% auto #0
 __all__ = ['SAMPLERS', 'gumbel_argmax', 'top_p_filter', 'sample_ids', 'split_documents', 'trim_tail', 'Prompt', 'prompt_ids',
@@ -104,10 +105,11 @@ def _remask_loop(net, graph:Graph, noise:Noise, x:torch.Tensor, free:torch.Tenso
 def sample_ids(model, graph:Graph, noise:Noise, batch_size:int, length:int, steps:int=128, sampler:str='analytic',
                t_eps:float=1e-3, generator=None, device='cpu', progress:bool=False, temperature:float=1.0,
                cache:bool=False, stats:dict|None=None, top_p:float=1.0, fixed:torch.Tensor|None=None, sep_id:int|None=None,
-               trace=None) -> torch.Tensor:
+               trace=None, amp:torch.dtype|None=None) -> torch.Tensor:
     """Generate a (batch_size, length) tensor of ids with `steps` reverse steps (plus a final denoising step for
     analytic/euler). `fixed` (length,) or (B, length) holds ids to impose at every step, -1 where the model writes,
-    -2 where it writes anything but `sep_id`; `trace(step, x)` sees the state before the first step and after every step."""
+    -2 where it writes anything but `sep_id`; `trace(step, x)` sees the state before the first step and after every step;
+    `amp` is the autocast dtype of the network (None: float32)."""
     if sampler not in SAMPLERS: raise DiffGPTError(f"unknown sampler '{sampler}' (choose {', '.join(SAMPLERS)})")
     if sampler == 'remask' and not graph.absorbing:
         raise DiffGPTError("sampler 'remask' needs the absorbing graph; this model uses the uniform graph (choose analytic or euler)")
@@ -125,15 +127,18 @@ def sample_ids(model, graph:Graph, noise:Noise, batch_size:int, length:int, step
         if nosep is None: return probs
         return probs.masked_fill(nosep & (torch.arange(probs.shape[-1], device=dev) == sep_id), 0)
     out, last, rows = None, None, 0
+    def run(x, sb):
+        with torch.autocast(dev.type, dtype=amp, enabled=amp is not None): o = model(x, sb.float())
+        return top_p_filter(o.double() / temperature, top_p)
     def net(x, sb):
         "Network output / temperature, nucleus-filtered, in float64; re-run only on changed rows when caching."
         nonlocal out, last, rows
         if cache and out is not None:
             changed = (x != last).any(-1).nonzero()[:, 0]
-            if len(changed): out[changed] = top_p_filter(model(x[changed], sb[changed].float()).double() / temperature, top_p)
+            if len(changed): out[changed] = run(x[changed], sb[changed])
             rows += len(changed)
         else:
-            out = top_p_filter(model(x, sb.float()).double() / temperature, top_p); rows += len(x)
+            out = run(x, sb); rows += len(x)
         last = x
         return out
     x = graph.limit((B, length), dev, generator)
@@ -280,7 +285,8 @@ def generate_samples(lm, n:int, steps:int|None=None, sampler:str|None=None, batc
         b = min(batch_size, need + need // 4 + 1 if prompt else 2 * need + 1)
         st = {}
         ids = sample_ids(lm.model, lm.graph, lm.noise, b, L, steps, sampler, lm.cfg.diffusion.t_eps, g, device,
-                         temperature=temperature, cache=cache, stats=st, top_p=top_p, fixed=fixed.to(device), sep_id=lm.tok.sep_id)
+                         temperature=temperature, cache=cache, stats=st, top_p=top_p, fixed=fixed.to(device), sep_id=lm.tok.sep_id,
+                         amp=autocast_dtype(sc.dtype, torch.device(device)))
         calls += st['network_rows']
         for r, row in enumerate(ids.cpu()):
             complete, tail = split_documents(lm.tok.decode(row))

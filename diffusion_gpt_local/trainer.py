@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_trainer.ipynb #57478c22
 from __future__ import annotations
-import contextlib, hashlib, inspect, io, json, math, os, random, signal, tempfile, threading, time, datetime
+import contextlib, hashlib, inspect, io, json, math, os, random, re, signal, tempfile, threading, time, datetime
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 import numpy as np, torch, torch.distributed as dist
@@ -19,14 +19,15 @@ from .model import DDiT
 from .loss import diffusion_loss, denoising_loss, sample_times, elbo_bits_per_char
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'CKPT_VERSION', 'STATE_FORMAT', 'STATE_VERSION', 'NOT_TRAINING', 'pick_device', 'autocast_dtype',
-           'seed_everything', 'lr_at', 'make_optimizer', 'EMA', 'make_folder', 'check_writable', 'atomic_write',
-           'save_torch', 'save_checkpoint', 'write_text', 'load_checkpoint', 'LoadedModel', 'build_model',
-           'model_from_checkpoint', 'heldout_windows', 'evaluate_bpc', 'World', 'current_world', 'SharedError',
-           'from_rank0', 'in_turns', 'check_same', 'rank_rows', 'micro_batches', 'rank_seed', 'device_for',
-           'reduce_floats', 'gather_rng', 'data_parallel', 'rng_states', 'set_rng_states', 'Progress', 'state_path',
-           'train_state', 'restore_state', 'config_diff', 'load_train_state', 'load_resume', 'TrainingInterrupted',
-           'StopSignals', 'check_trainable', 'TrainResult', 'estimate_loss', 'train', 'plot_history', 'write_outputs']
+__all__ = ['CKPT_FORMAT', 'CKPT_VERSION', 'STATE_FORMAT', 'STATE_VERSION', 'NOT_TRAINING', 'pick_device', 'cpu_has_native_bf16',
+           'autocast_dtype', 'seed_everything', 'lr_at', 'make_optimizer', 'EMA', 'make_folder', 'check_writable',
+           'atomic_write', 'save_torch', 'save_checkpoint', 'write_text', 'load_checkpoint', 'LoadedModel',
+           'build_model', 'model_from_checkpoint', 'heldout_windows', 'evaluate_bpc', 'World', 'current_world',
+           'SharedError', 'from_rank0', 'in_turns', 'check_same', 'rank_rows', 'micro_batches', 'rank_seed',
+           'device_for', 'reduce_floats', 'gather_rng', 'data_parallel', 'rng_states', 'set_rng_states', 'Progress',
+           'state_path', 'train_state', 'restore_state', 'config_diff', 'load_train_state', 'load_resume',
+           'TrainingInterrupted', 'StopSignals', 'check_trainable', 'TrainResult', 'estimate_loss', 'train',
+           'plot_history', 'write_outputs']
 
 # %% ../nbs/06_trainer.ipynb #1c9217b6
 def pick_device(name:str='auto') -> torch.device:
@@ -41,9 +42,17 @@ def pick_device(name:str='auto') -> torch.device:
         raise DiffGPTError("device 'mps' requested but Apple MPS is not available; use device: auto or cpu")
     return torch.device(name)
 
+def cpu_has_native_bf16(cpuinfo:str|None=None) -> bool:
+    "Whether this CPU multiplies bf16 in hardware (the `avx512_bf16` or `amx_bf16` flag of Linux's /proc/cpuinfo)."
+    if cpuinfo is None:
+        try: cpuinfo = Path('/proc/cpuinfo').read_text(errors='replace')
+        except OSError: return False
+    return re.search(r'\b(avx512_bf16|amx_bf16)\b', cpuinfo) is not None
+
 def autocast_dtype(cfg_dtype:str, device:torch.device):
-    "bf16 on GPU for `auto`; None means plain float32."
-    if cfg_dtype == 'bfloat16' or (cfg_dtype == 'auto' and device.type == 'cuda'): return torch.bfloat16
+    "The autocast dtype for config value `cfg_dtype` on `device`; None means plain float32."
+    if cfg_dtype == 'bfloat16': return torch.bfloat16
+    if cfg_dtype == 'auto' and (device.type == 'cuda' or (device.type == 'cpu' and cpu_has_native_bf16())): return torch.bfloat16
     return None
 
 def seed_everything(seed:int):
