@@ -36,12 +36,18 @@ def rewrite_links(md:str, ext:str='.html') -> str:
     return _IMG_LINK.sub('](images/', md)
 
 # %% ../nbs/11_docs.ipynb #7a231749
-from execnb.nbio import read_nb, write_nb, mk_cell
-from execnb.shell import CaptureShell
-from fastcore.xtras import working_directory
-from nbdev.process import NBProcessor
-from nbdev.processors import (populate_language, add_show_docs, strip_ansi, hide_line, filter_stream_, rm_header_dash,
-                              clean_magics, add_links, strip_hidden_metadata)
+try:                                   # nbdev and execnb are development tools (the `dev` extras), not needed to train or sample
+    from execnb.nbio import read_nb, write_nb, mk_cell
+    from execnb.shell import CaptureShell
+    from fastcore.xtras import working_directory
+    from nbdev.process import NBProcessor
+    from nbdev.processors import (populate_language, add_show_docs, strip_ansi, hide_line, filter_stream_, rm_header_dash,
+                                  clean_magics, add_links, strip_hidden_metadata)
+    _MISSING = None
+except ImportError as e: _MISSING = e.name
+
+def _need_dev_tools():
+    if _MISSING: raise DiffGPTError(f"{_MISSING} is not installed: building the docs needs the dev extras (pip install -e '.[dev]')")
 
 _EXPORT = {'export', 'exports', 'exporti'}
 
@@ -84,6 +90,7 @@ def _exported_source(src:str) -> str:
 # %% ../nbs/11_docs.ipynb #763dbc6a
 def proc_notebook(src:Path, dst:Path, execute:bool=True, skip_flags:tuple=('slow',), doc_url:str='') -> Path:
     "Write notebook `src`, processed for the site (API docs added, executed, cleaned), to `dst`."
+    _need_dev_tools()
     src, dst = Path(src).resolve(), Path(dst)
     nb = read_nb(src)
     NBProcessor(nb=nb, procs=[populate_language, add_show_docs], rm_directives=False).process()

@@ -88,7 +88,8 @@ def copy_stats(records:list[dict]|None, copy_chars:int=20) -> dict|None:
     threshold = max([copy_chars] + [r.get('novelty_k') or 0 for r in known])
     return dict(copies=sum(r['longest_copy'] >= threshold for r in known) / len(known),
                 whole=sum(r['longest_copy'] >= len(r['text']) > 0 for r in known) / len(known),
-                longest=max(r['longest_copy'] for r in known), threshold=threshold, checked=len(known))
+                longest=max(r['longest_copy'] for r in known), threshold=threshold, checked=len(known),
+                novelty_k=max(r.get('novelty_k') or 0 for r in known))
 
 # %% ../nbs/10_report.ipynb #15637191
 def compare_style(samples:list[str], corpus:list[str], block_size:int|None=None, seed:int=0) -> tuple[dict|None, dict|None]:
@@ -180,7 +181,7 @@ def _copy_note(longest, k) -> str:
     if longest is None: return ''
     return f'longest copy {longest} chars' if longest else f'no copy of {k or "?"}+ chars'
 
-_STYLE_ROWS = [('docs', 'documents', '{:,}'), ('mean_chars', 'mean length (chars)', '{:.1f}'), ('median_chars', 'median length (chars)', '{:.1f}'),
+_STYLE_ROWS = [('docs', 'documents compared', '{:,}'), ('mean_chars', 'mean length (chars)', '{:.1f}'), ('median_chars', 'median length (chars)', '{:.1f}'),
                ('letters', 'letters', '{:.1%}'), ('digits', 'digits', '{:.1%}'), ('punctuation', 'punctuation & symbols', '{:.1%}'),
                ('whitespace', 'whitespace', '{:.1%}'), ('upper', 'uppercase (of letters)', '{:.1%}'),
                ('distinct4', 'distinct character 4-grams', '{:.3f}'), ('distinct_words2', 'distinct word pairs', '{:.3f}'),
@@ -189,8 +190,8 @@ _STYLE_ROWS = [('docs', 'documents', '{:,}'), ('mean_chars', 'mean length (chars
 _CSS = """body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2330;margin:0;background:#f6f7f9}
 main{max-width:1180px;margin:0 auto;padding:24px}h1{margin:0 0 4px}h2{margin:0 0 8px}.sub{color:#5b6472;margin:0 0 20px}
 table{border-collapse:collapse;background:#fff;font-variant-numeric:tabular-nums}th,td{padding:5px 10px;border-bottom:1px solid #e3e6eb;text-align:right}
-th:first-child,td:first-child{text-align:left}table.summary td{white-space:nowrap}thead th{background:#eef1f5;font-weight:600;white-space:nowrap}
-.card{background:#fff;border:1px solid #e3e6eb;border-radius:8px;padding:16px 18px;margin:18px 0}
+th:first-child,td:first-child{text-align:left}table.summary{font-size:14px}table.summary td{white-space:nowrap}thead th{background:#eef1f5;font-weight:600;white-space:nowrap}
+.card{background:#fff;border:1px solid #e3e6eb;border-radius:8px;padding:16px 18px;margin:18px 0;overflow-x:auto}
 .grid{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}.grid img{max-width:100%;height:auto}
 .meta{color:#5b6472;font-size:13px;margin:0 0 12px}.note{color:#8a4b00;background:#fff6e5;border-radius:4px;padding:4px 8px;margin:4px 0}
 ol.examples{margin:8px 0 0;padding-left:1.6em}ol.examples li{margin:3px 0}ol.examples code{white-space:pre-wrap;word-break:break-word;background:#f3f4f6;padding:1px 4px;border-radius:3px}
@@ -214,7 +215,8 @@ def _style_table(e:dict) -> str:
     if c:
         rows.append(f"<tr><td>verbatim copy ≥ {c['threshold']} chars</td><td></td><td>{c['copies']:.1%}</td></tr>")
         rows.append(f"<tr><td>whole document copied</td><td></td><td>{c['whole']:.1%}</td></tr>")
-        rows.append(f"<tr><td>longest copied span (chars)</td><td></td><td>{c['longest']:,}</td></tr>")
+        longest = f"{c['longest']:,}" if c['longest'] else f"&lt; {c['novelty_k']}"     # 0: no span as long as the index counts
+        rows.append(f"<tr><td>longest copied span (chars)</td><td></td><td>{longest}</td></tr>")
     return ('<table class="style"><thead><tr><th>style</th><th>corpus</th><th>samples</th></tr></thead><tbody>'
             + ''.join(rows) + '</tbody></table>')
 
