@@ -4,27 +4,41 @@
 
 # %% ../nbs/08_cli.ipynb #80d6ce76
 from __future__ import annotations
-import argparse, json, sys, time
+import argparse, contextlib, datetime, glob, json, os, re, signal, sys, time
+from dataclasses import asdict
 from pathlib import Path
-import torch
+import torch, torch.distributed as dist
 from .config import DiffGPTError, load_config, list_datasets, dataset_file, read_config_file
 from .data import load_corpus
 from .trainer import train, pick_device, model_from_checkpoint, write_text, heldout_windows, evaluate_bpc
+from .trainer import load_checkpoint, check_writable, state_path, load_resume, load_train_state, config_diff
+from .trainer import current_world, from_rank0, in_turns, SharedError, device_for, rank_rows, check_trainable
+from .data import file_sha256
 from .sampler import generate_documents
 
 # %% auto #0
-__all__ = ['RECORD_FIELDS', 'run_cli', 'train_parser', 'train_one', 'print_table', 'train_main', 'generate_parser',
-           'checkpoint_summary', 'novelty_for', 'generate_one', 'generate_main', 'eval_parser', 'evaluate_checkpoint',
-           'eval_main']
+__all__ = ['RECORD_FIELDS', 'run_cli', 'train_parser', 'up_to_date', 'train_one', 'torchrun_session', 'print_table', 'train_main',
+           'generate_parser', 'checkpoint_summary', 'novelty_for', 'generate_one', 'generate_main', 'eval_parser',
+           'evaluate_checkpoint', 'eval_main']
 
 # %% ../nbs/08_cli.ipynb #a4caae19
 def run_cli(prog:str, fn, argv) -> int:
-    "Run `fn(argv)`; map user errors to a one-line message (status 2) and Ctrl-C to status 130."
+    "Run `fn(argv)`; map user and OS errors to a one-line message (status 2) and Ctrl-C/SIGTERM to 128 + the signal number."
     try: return fn(argv) or 0
+    except SharedError: return 2                       # several processes (torchrun): rank 0 reports it
     except DiffGPTError as e:
         print(f"{prog}: error: {e}", file=sys.stderr); return 2
-    except KeyboardInterrupt:
-        print(f"{prog}: interrupted", file=sys.stderr); return 130
+    except OSError as e:
+        print(f"{prog}: error: {e.filename + ': ' if e.filename else ''}{e.strerror or e}", file=sys.stderr); return 2
+    except KeyboardInterrupt as e:
+        if current_world().main: print(f"{prog}: interrupted" + (f": {e}" if str(e) else ''), file=sys.stderr)
+        return 128 + getattr(e, 'signum', signal.SIGINT)
+
+class _Parser(argparse.ArgumentParser):
+    "argparse, but a usage mistake is a one-line `DiffGPTError` (status 2) like every other user error."
+    def error(self, message):
+        message = re.sub(r"\(choose from (.*)\)$", lambda m: f"(choose from {m[1].replace(chr(39), '')})", message)   # one style on every Python
+        raise DiffGPTError(f"{message} (see {self.prog} --help)")
 
 def _common(p:argparse.ArgumentParser):
     p.add_argument('--config', default='config.yaml', help='configuration file (default: config.yaml)')
@@ -42,33 +56,95 @@ def _overrides(a) -> list[str]:
 
 # %% ../nbs/08_cli.ipynb #bb35070d
 def train_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='diffgpt_train', description='Train one diffusion language model per corpus.')
+    p = _Parser(prog='diffgpt_train', description='Train one diffusion language model per corpus. Re-running continues '
+                'interrupted runs (models/NAME.resume) and skips models that are up to date.')
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument('--dataset', nargs='+', metavar='NAME', help='dataset name(s): datasets/NAME.txt or an entry in config.yaml')
     g.add_argument('--all', action='store_true', help='every dataset in config.yaml plus every datasets/*.txt')
     p.add_argument('--preset', help='a preset from config.yaml, e.g. gpu')
     p.add_argument('--max-iters', '--max_iters', type=int, dest='max_iters', help='optimizer steps (overrides train.max_iters)')
+    p.add_argument('--force', action='store_true', help='train from scratch even if the model is up to date or an interrupted run could be resumed')
     _common(p)
     return p
 
+def up_to_date(out:Path, cfg, data_path:Path) -> dict|None:
+    "The checkpoint at `out` if it was trained with these settings on this very corpus (same sha256), else None."
+    if not out.is_file(): return None
+    try: ck = load_checkpoint(out)
+    except DiffGPTError as e:
+        print(f"diffgpt_train: warning: {e}; training it again", file=sys.stderr); return None
+    if ck['dataset'].get('sha256') != file_sha256(data_path) or config_diff(ck['config'], asdict(cfg)) is not None: return None
+    return ck
+
+def _drop_leftover(state:Path, ck:dict):
+    "Delete a training state left beside the finished checkpoint of the same run (by a crash between writing one and deleting the other)."
+    if not state.exists(): return
+    try: st = load_train_state(state)
+    except DiffGPTError: return
+    if st['dataset']['sha256'] == ck['dataset']['sha256'] and config_diff(st['config'], ck['config']) is None: state.unlink()
+
+def _remove_stale_temps(out:Path):
+    "Delete the temporary files a killed run may have left beside `out` (`atomic_write` names them `.FILE.*.tmp`)."
+    for f in (out, state_path(out), out.with_suffix('.json'), out.with_suffix('.loss.png')):
+        for t in f.parent.glob(f'.{glob.escape(f.name)}.*.tmp'): t.unlink(missing_ok=True)
+
+def _row(name:str, ck:dict, out:Path, status:str) -> dict:
+    m = ck['metrics']
+    return dict(dataset=name, docs=ck['dataset']['docs'], steps=m['steps'], minutes=m['seconds'] / 60,
+                bpc=m['val_bpc'], se=m['val_bpc_se'], status=status, model=str(out))
+
 def train_one(name:str, a) -> dict:
-    "Train dataset `name` with the parsed arguments `a`; return its result row."
-    over = _overrides(a) + ([f'train.max_iters={a.max_iters}'] if a.max_iters else [])
-    cfg = load_config(a.config, name, a.preset, over)
-    path = dataset_file(cfg, name)
-    if not path.exists() and name not in read_config_file(a.config)['datasets']:
-        raise DiffGPTError(f"dataset '{name}': no entry in {a.config} and no file {path}")
-    corpus = load_corpus(name, path, cfg.data, cfg.seed, Path(cfg.paths.cache), verbose=not a.quiet)
-    out = Path(cfg.paths.models)/f'{name}.pt'
+    "Train dataset `name` with the parsed arguments `a` (skipping it if up to date, resuming it if interrupted); return its result row. Under torchrun every process calls it: rank 0 decides and writes, all train."
+    world = current_world()
+    def prepare():
+        over = _overrides(a) + ([f'train.max_iters={a.max_iters}'] if a.max_iters is not None else [])
+        cfg = load_config(a.config, name, a.preset, over)
+        path = dataset_file(cfg, name)
+        if not path.exists() and name not in read_config_file(a.config)['datasets']:
+            raise DiffGPTError(f"dataset '{name}': no entry in {a.config} and no file {path}")
+        device = device_for(cfg.device, world)        # a missing GPU, an unwritable models folder, a batch too small to share: errors before any work
+        rank_rows(cfg.train.batch_size, world)
+        out = Path(cfg.paths.models)/f'{name}.pt'
+        if world.main: check_writable(out.parent); _remove_stale_temps(out)
+        return cfg, path, device, out
+    cfg, path, device, out = in_turns(prepare, world)
+    state = state_path(out)
+    def finished() -> dict|None:
+        if a.force or (ck := up_to_date(out, cfg, path)) is None: return None
+        _drop_leftover(state, ck)
+        return _row(name, ck, out, 'up to date')
+    if (row := from_rank0(finished, world)) is not None:
+        if not a.quiet: print(f"{name}: up to date ({out} was trained with these settings on this corpus; --force trains it again)", flush=True)
+        return row
+    def load():
+        corpus = load_corpus(name, path, cfg.data, cfg.seed, Path(cfg.paths.cache), verbose=not a.quiet)
+        check_trainable(corpus, cfg.model.block_size)
+        return corpus
+    corpus = in_turns(load, world)
+    def saved_state() -> dict|None:
+        if a.force: state.unlink(missing_ok=True)
+        return load_resume(state, cfg, corpus, device)
+    resume = from_rank0(saved_state, world)
+    if resume: print(f"{name}: resuming from step {resume['progress']['step']:,} of {cfg.train.max_iters:,} ({state})", flush=True)
     if not a.quiet:
         m = cfg.model
         print(f"{name}: {corpus.meta['docs']:,} documents, {corpus.meta['n_chars']:,} chars, vocab {corpus.tok.vocab_size}; "
               f"model {m.n_layer}x{m.n_embd} block {m.block_size}, {cfg.diffusion.graph}/{cfg.diffusion.loss}, "
-              f"{cfg.train.max_iters} steps on {pick_device(cfg.device)}", flush=True)
-    res = train(cfg, corpus, out, progress=not a.quiet)
-    m = res.ckpt['metrics']
-    return dict(dataset=name, docs=corpus.meta['docs'], steps=m['steps'], minutes=m['seconds'] / 60,
-                bpc=m['val_bpc'], se=m['val_bpc_se'], model=str(out))
+              f"{cfg.train.max_iters} steps on {device}" + (f" x {world.size} processes" if world.size > 1 else ''), flush=True)
+    res = train(cfg, corpus, out, progress=not a.quiet, resume=resume or False)
+    return _row(name, res.ckpt, out, f"resumed at step {resume['progress']['step']:,}" if resume else 'trained')
+
+# %% ../nbs/08_cli.ipynb #2d42b02b
+@contextlib.contextmanager
+def torchrun_session():
+    "Under torchrun (`WORLD_SIZE` > 1) join its process group for the block and leave it afterwards; yields this process's `World`."
+    if int(os.environ.get('WORLD_SIZE', '1')) <= 1 or dist.is_initialized():
+        yield current_world(); return
+    local, cuda = int(os.environ.get('LOCAL_RANK', '0')), torch.cuda.is_available()
+    if cuda and local < torch.cuda.device_count(): torch.cuda.set_device(local)
+    dist.init_process_group('cpu:gloo,cuda:nccl' if cuda else 'gloo', timeout=datetime.timedelta(hours=1))
+    try: yield current_world()
+    finally: dist.destroy_process_group()
 
 # %% ../nbs/08_cli.ipynb #bee2ff82
 def print_table(rows:list[dict], cols:list[tuple]):
@@ -78,35 +154,41 @@ def print_table(rows:list[dict], cols:list[tuple]):
     for c in cells: print('  '.join(x.ljust(w) for x, w in zip(c, widths)).rstrip())
 
 def _train(argv) -> int:
-    a = train_parser().parse_args(argv)
-    names = list_datasets(a.config) if a.all else a.dataset
-    if not names: raise DiffGPTError(f"no datasets: {a.config} lists none and the datasets folder has no *.txt")
+    world = current_world()
+    a = in_turns(lambda: train_parser().parse_args(argv), world)      # a mistake is reported once, by rank 0
+    a.quiet = a.quiet or not world.main
+    def datasets():
+        names = list_datasets(a.config) if a.all else a.dataset
+        if not names: raise DiffGPTError(f"no datasets: {a.config} lists none and the datasets folder has no *.txt")
+        return names
+    names = from_rank0(datasets, world)
     rows, failed = [], 0
     for name in names:
         try: rows.append(train_one(name, a))
         except DiffGPTError as e:
             if not a.all: raise
             failed += 1
-            print(f"diffgpt_train: error: {e}", file=sys.stderr)
+            if not isinstance(e, SharedError): print(f"diffgpt_train: error: {e}", file=sys.stderr)
             rows.append(dict(dataset=name, model=f'FAILED: {e}'))
     print_table(rows, [('dataset', 'dataset', '{}'), ('docs', 'docs', '{:,}'), ('steps', 'steps', '{:,}'), ('minutes', 'minutes', '{:.1f}'),
-                       ('bpc', 'held-out bits/char', '{:.3f}'), ('model', 'model', '{}')])
+                       ('bpc', 'held-out bits/char', '{:.3f}'), ('status', 'status', '{}'), ('model', 'model', '{}')])
     return 1 if failed else 0
 
 def train_main(argv=None) -> int:
-    "Console entry point of `diffgpt_train`."
-    return run_cli('diffgpt_train', _train, sys.argv[1:] if argv is None else argv)
+    "Console entry point of `diffgpt_train`; started by torchrun, every process runs it and they train each model together."
+    argv = sys.argv[1:] if argv is None else argv
+    with torchrun_session() as world:
+        if world.main: return run_cli('diffgpt_train', _train, argv)
+        with open(os.devnull, 'w') as null, contextlib.redirect_stdout(null): return run_cli('diffgpt_train', _train, argv)
 
 # %% ../nbs/08_cli.ipynb #ff2b04eb
-from .trainer import load_checkpoint
-from .data import file_sha256
 from .sampler import generate_samples, Prompt, SAMPLERS
 from .novelty import NoveltyIndex
 from .animate import record_trajectory, render_gif
 from tqdm.auto import tqdm
 
 def generate_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='diffgpt_generate', description='Write samples from trained models, one document per line, '
+    p = _Parser(prog='diffgpt_generate', description='Write samples from trained models, one document per line, '
                                 'with a JSONL record per sample (outputs/NAME_samples.txt and NAME_samples.jsonl).')
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument('--model', nargs='+', metavar='PATH', help='checkpoint(s), e.g. models/NAME.pt')
@@ -226,7 +308,7 @@ def _generate(argv) -> int:
         for path in paths: print(checkpoint_summary(path, load_checkpoint(path)))
         return 0
     device = pick_device(cfg.device if cfg else (a.device or 'auto'))
-    out_dir = Path(a.out_dir or (cfg.paths.outputs if cfg else 'outputs'))
+    out_dir = check_writable(Path(a.out_dir or (cfg.paths.outputs if cfg else 'outputs')))
     gif = lambda p: None if not a.animate else Path(a.animate) if len(paths) == 1 else Path(a.animate).with_name(f'{Path(a.animate).stem}_{p.stem}.gif')
     rows = [generate_one(path, a, device, out_dir, gif(path)) for path in tqdm(paths, desc='models', unit='model', disable=a.quiet or len(paths) == 1)]
     print_table(rows, [('model', 'model', '{}'), ('samples', 'samples', '{}'), ('seconds', 'seconds', '{:.1f}'),
@@ -240,7 +322,7 @@ def generate_main(argv=None) -> int:
 
 # %% ../nbs/08_cli.ipynb #ba8e4caa
 def eval_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='diffgpt_eval', description="Held-out bits per character (ELBO upper bound) of trained models.")
+    p = _Parser(prog='diffgpt_eval', description="Held-out bits per character (ELBO upper bound) of trained models.")
     p.add_argument('--model', nargs='+', required=True, metavar='PATH', help='checkpoint(s), e.g. models/NAME.pt')
     p.add_argument('--windows', type=int, help="held-out windows to score, evenly spread; 0 = all (default: the model's train.eval_windows)")
     p.add_argument('--t-samples', '--t_samples', type=int, dest='t_samples', help="Monte Carlo draws of t per window (default: train.eval_t_samples)")
@@ -284,3 +366,7 @@ def _eval(argv) -> int:
 def eval_main(argv=None) -> int:
     "Console entry point of `diffgpt_eval`."
     return run_cli('diffgpt_eval', _eval, sys.argv[1:] if argv is None else argv)
+
+# %% ../nbs/08_cli.ipynb #f1df18be
+#| eval: false
+if __name__ == '__main__': sys.exit(train_main())      # python -m diffusion_gpt_local.cli ARGS, e.g. under torchrun

@@ -69,9 +69,11 @@ class DiffusionConfig:
 @dataclass
 class TrainConfig:
     "Optimisation."
-    batch_size: int = opt(32, 'windows per step', ge=1)
+    batch_size: int = opt(32, 'windows per optimizer step in all: the global batch, which several processes (torchrun) share', ge=1)
+    micro_batch: int = opt(0, 'windows per forward/backward pass on one process (0: its whole share at once); smaller runs its share in pieces and adds their gradients (gradient accumulation): the same step in less memory', ge=0)
     max_iters: int = opt(2000, 'optimizer steps', ge=1)
-    max_minutes: Optional[float] = opt(None, 'stop early after this many minutes (the checkpoint records the steps done)', gt=0.0)
+    max_minutes: Optional[float] = opt(None, 'stop early after this many minutes of training in all, counting the time before a resume (the checkpoint records the steps done)', gt=0.0)
+    save_interval: int = opt(200, 'steps between saves of the resumable training state `NAME.resume` (0: only on Ctrl-C and at the end of the loop)', ge=0)
     lr: float = opt(1e-3, 'peak learning rate (AdamW)', gt=0.0)
     min_lr: float = opt(1e-4, 'learning rate at the end of the cosine decay', ge=0.0)
     warmup_iters: int = opt(100, 'linear warm-up steps', ge=0)

@@ -281,9 +281,12 @@ def load_corpus(name:str, path:Path, data:DataConfig, seed:int, cache_dir:Path, 
         stats = scan_corpus(path, progress=verbose)
         tok = CharTokenizer.from_counts(stats.counts, data.min_char_count)
         sha, folder = stats.sha256, cache_dir/f"{name}-{cache_key(stats.sha256, data, seed)}"
-        cache_dir.mkdir(parents=True, exist_ok=True)
         if verbose: print(f"encoding {path} ({stats.docs:,} documents, {stats.chars:,} characters) into {folder}")
-        build_cache(path, folder, tok, stats, data, seed, progress=verbose)
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            build_cache(path, folder, tok, stats, data, seed, progress=verbose)
+        except OSError as e:         # a full disk, a file where the folder should be: one line, not a traceback
+            raise DiffGPTError(f"{cache_dir}: cannot write the corpus cache ({e.strerror or e}); free some space or set paths.cache") from None
     meta = json.loads((folder/'meta.json').read_text())
     if meta.get('version') != CACHE_VERSION or meta.get('sha256') != sha:
         raise DiffGPTError(f"{folder}: cache does not match {path}; delete the folder")

@@ -10,7 +10,7 @@ from fastcore.basics import patch
 from .diffusion import Graph, AbsorbingGraph, UniformGraph, Noise
 
 # %% auto #0
-__all__ = ['LOSSES', 'masked_nll', 'diffusion_loss', 'sample_times', 'elbo_bits_per_char']
+__all__ = ['LOSSES', 'masked_nll', 'denoising_loss', 'diffusion_loss', 'sample_times', 'elbo_bits_per_char']
 
 # %% ../nbs/05_loss.ipynb #a9f00da2
 @patch
@@ -71,12 +71,14 @@ def _masked_term(graph, out, x_t, x0, sigma_bar, rate):
 
 LOSSES = {'score_entropy': _score_entropy_term, 'masked': _masked_term, 'flat': _flat_term}
 
+def denoising_loss(model, graph:Graph, noise:Noise, x_t:torch.Tensor, x0:torch.Tensor, t:torch.Tensor, loss:str='masked') -> torch.Tensor:
+    "Per-sequence loss (B,) in nats of denoising `x_t`, which is `x0` corrupted at times `t` (B,): run the model, weight by σ(t)."
+    sigma_bar, rate = noise.total(t), noise.rate(t)
+    return LOSSES[loss](graph, model(x_t, sigma_bar), x_t, x0, sigma_bar, rate).sum(-1)
+
 def diffusion_loss(model, graph:Graph, noise:Noise, x0:torch.Tensor, t:torch.Tensor, loss:str='masked', generator=None) -> torch.Tensor:
     "Per-sequence loss (B,) in nats at times `t` (B,): corrupt `x0`, denoise, weight by σ(t)."
-    sigma_bar, rate = noise.total(t), noise.rate(t)
-    x_t = graph.corrupt(x0, sigma_bar, generator)
-    out = model(x_t, sigma_bar)
-    return LOSSES[loss](graph, out, x_t, x0, sigma_bar, rate).sum(-1)
+    return denoising_loss(model, graph, noise, graph.corrupt(x0, noise.total(t), generator), x0, t, loss)
 
 # %% ../nbs/05_loss.ipynb #1ae86969
 def sample_times(batch_size:int, t_lo:float=0.0, generator=None, device=None) -> torch.Tensor:
