@@ -1,0 +1,161 @@
+"""The documentation site and the model report, opened in headless Chromium as a reader would.
+
+The site is built once for this module (`build_docs`, notebooks executed, into a temporary
+folder) and served on 127.0.0.1; the report is written for two tiny models trained here. The
+browser tests need Debian's `chromium` (`.ci/run` installs it): without it they are skipped with
+that reason, except under CI (`CI` set), where they fail. Screenshots are saved in each test's
+temporary folder.
+"""
+import contextlib, io, json, os, re, subprocess, sys
+from pathlib import Path
+import pytest
+from chromium import Chromium, find_chromium, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = [re.sub(r'^\d+[a-zA-Z0-9]*_', '', p.stem.lower()) for p in sorted((ROOT/'nbs').glob('*.ipynb'))
+            if not p.name.startswith(('_', '.')) and p.stem != 'index']
+REFERENCE = ['config_reference', 'cli_reference', 'results']
+MATHJAX_BLANK = 'about:blank'      # MathJax 2 declares a font at about:blank to detect font loading; the browser refuses it
+TEX_FONT_PROBE = '/assets/mathjax/fonts/HTML-CSS/TeX/'   # MathJax probes its TeX fonts for a few symbols (\\mathbb) before the STIX ones the package ships
+
+@pytest.fixture(scope='module')
+def site(tmp_path_factory):
+    "Build this project's site, as `diffgpt_docs` does, into a temporary folder."
+    out, stage = tmp_path_factory.mktemp('site'), tmp_path_factory.mktemp('proc')
+    code = f"from diffusion_gpt_local.docs import build_docs; build_docs({str(ROOT)!r}, {str(out)!r}, stage={str(stage)!r}, quiet=True)"
+    r = subprocess.run([sys.executable, '-c', code], cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    assert r.returncode == 0, r.stdout[-5000:] + r.stderr[-5000:]
+    return out
+
+@pytest.fixture(scope='module')
+def browser():
+    if not find_chromium():
+        why = 'chromium is not installed (apt-get install chromium; .ci/run installs it)'
+        if os.environ.get('CI'): pytest.fail(f'{why}: CI must run the browser tests')
+        pytest.skip(why)
+    with Chromium(width=1280, height=900) as b: yield b
+
+def open_page(b:Chromium, url:str):
+    "Open `url` with a clean event log; wait for MathJax (if the page has it) to finish typesetting."
+    b.clear(); b.goto(url)
+    b.wait_for("!window.MathJax || (MathJax.Hub && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0 "
+               "&& document.querySelectorAll('script[type^=\"math/tex\"]').length === document.querySelectorAll('.MathJax').length)", timeout=60)
+
+def outside(b:Chromium, base:str) -> list[str]:
+    "Requests that went anywhere but `base` or a data: URI."
+    return [u for u in b.requests if not u.startswith((base, 'data:', MATHJAX_BLANK))]
+
+def js_errors(b:Chromium) -> list[str]:
+    "Script errors and failed loads, less MathJax's two harmless font probes."
+    return [e for e in b.errors if MATHJAX_BLANK not in e and TEX_FONT_PROBE not in e and e != 'load failed: net::ERR_FAILED']
+
+# --- the site -----------------------------------------------------------------------------
+
+def test_site_files(site):
+    "Every chapter, the home page and the references are pages; the search index covers them; nothing refers to the network."
+    for page in ['index'] + CHAPTERS + REFERENCE: assert (site/f'{page}.html').is_file(), page
+    index = json.loads((site/'search'/'search_index.json').read_text())
+    located = {d['location'].split('#')[0] for d in index['docs']}
+    assert {f'{p}.html' for p in ['index'] + CHAPTERS + REFERENCE} <= located, located
+    assert any('score entropy' in d['text'].lower() for d in index['docs'] if d['location'].startswith('loss.html'))
+    for f in site.glob('*.html'):
+        remote = re.findall(r'<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)="((?:https?:)?//[^"]+)"', f.read_text())
+        assert remote == [], (f.name, remote)
+    assert (site/'assets'/'mathjax'/'MathJax.js').is_file() and (site/'assets'/'mathjax'/'LICENSE').is_file()
+
+def test_model_page(site, browser, tmp_path):
+    "The model chapter: formulas typeset (no raw $), API signatures, no traceback; screenshot."
+    with serve(site) as base:
+        open_page(browser, f'{base}/model.html')
+        n_math = browser.eval("document.querySelectorAll('.MathJax').length")
+        assert n_math >= 5, n_math
+        raw = browser.eval("""(() => { const c = document.querySelector('article').cloneNode(true);
+            c.querySelectorAll('pre, code, script, style, .MathJax, .MathJax_Display, .MathJax_Preview, .MJX_Assistive_MathML').forEach(e => e.remove());
+            return c.textContent.match(/.{0,30}[$].{0,30}/g) || []; })()""")
+        assert raw == [], raw
+        sigs = browser.eval("""Array.from(document.querySelectorAll('.jp-RenderedMarkdown h3')).map(h => {
+            let e = h.nextElementSibling; while (e && !e.querySelector('pre') && e.tagName !== 'PRE') e = e.nextElementSibling;
+            return [h.id, e ? e.textContent : '']; })""")
+        ids = [i for i, _ in sigs]
+        assert {'ddit', 'dditblock', 'noiseembedding'} <= set(ids), ids
+        for i, text in sigs: assert '(' in text, (i, text)
+        assert 'DDiT(' in dict(sigs)['ddit'] and 'Exported source' in browser.eval("document.body.innerText")
+        outputs = browser.eval("Array.from(document.querySelectorAll('.jp-OutputArea-output')).map(e => e.innerText.trim())")
+        assert any(re.fullmatch(r'\d+', o) for o in outputs), outputs            # the worked examples ran: the parameter count
+        assert outside(browser, base) == [] and js_errors(browser) == [], (outside(browser, base), js_errors(browser))
+        browser.screenshot(tmp_path/'model.png')
+        browser.eval("document.querySelector('#ddit').scrollIntoView()")
+        browser.screenshot(tmp_path/'model_api.png')
+    assert (tmp_path/'model.png').stat().st_size > 20_000
+
+def test_every_page(site, browser):
+    "Each page loads without script errors or network requests; no chapter output holds a traceback; formulas are typeset everywhere."
+    with serve(site) as base:
+        for page in ['index'] + CHAPTERS + REFERENCE:
+            open_page(browser, f'{base}/{page}.html')
+            assert outside(browser, base) == [] and js_errors(browser) == [], (page, outside(browser, base), js_errors(browser))
+            outputs = browser.eval("Array.from(document.querySelectorAll('.jp-OutputArea-output')).map(e => e.innerText)")
+            bad = [o[:300] for o in outputs if 'Traceback (most recent call last)' in o or re.search(r'^\w*(Error|Exception): ', o, re.M)]
+            assert bad == [], (page, bad)
+            left = browser.eval("""(() => { const c = document.querySelector('article').cloneNode(true);
+                c.querySelectorAll('pre, code, script, style, .MathJax, .MathJax_Display, .MathJax_Preview, .MJX_Assistive_MathML').forEach(e => e.remove());
+                return (c.textContent.match(/[$][^$\\n]{1,80}[$]/g) || []); })()""")
+            assert left == [], (page, left)
+            if page in CHAPTERS: assert len(outputs) > 0, page                # at least the API entries
+
+def test_navigation_and_search(site, browser):
+    "The sidebar lists home, the chapters in notebook order, then the references; search finds the loss chapter."
+    with serve(site) as base:
+        open_page(browser, f'{base}/index.html')
+        hrefs = browser.eval("Array.from(document.querySelectorAll('nav.md-nav--primary a.md-nav__link')).map(a => a.getAttribute('href'))")
+        pages = [h.removesuffix('.html') for h in hrefs if h.endswith('.html')]
+        pages = [p for i, p in enumerate(pages) if p not in pages[:i]]
+        assert pages == ['index'] + CHAPTERS + REFERENCE, pages
+        browser.eval("(() => { const i = document.querySelector('input.md-search__input'); i.focus(); i.value = 'score entropy'; "
+                     "i.dispatchEvent(new Event('focus')); i.dispatchEvent(new Event('input', {bubbles: true})); "
+                     "i.dispatchEvent(new KeyboardEvent('keyup', {key: 'y', bubbles: true})); })()")
+        hits = browser.wait_for("(() => { const a = Array.from(document.querySelectorAll('.md-search-result__item a')).map(a => a.getAttribute('href')); "
+                                "return a.length ? a : null; })()", timeout=30)
+        assert any(h.split('?')[0].endswith('/loss.html') for h in hits), hits
+
+def test_reference_pages(site, browser):
+    "The configuration reference has a row for every key; the CLI reference a section for every tool."
+    from diffusion_gpt_local.docs import config_sections, CLI_TOOLS
+    with serve(site) as base:
+        open_page(browser, f'{base}/config_reference.html')
+        keys = browser.eval("Array.from(document.querySelectorAll('article table tbody tr td:first-child code')).map(c => c.textContent)")
+        expected = [f'{n}.{f.name}' if n else f.name for n, _, fs in config_sections() for f, _ in fs]
+        assert [k for k in keys if k in expected] == expected, keys
+        open_page(browser, f'{base}/cli_reference.html')
+        tools = browser.eval("Array.from(document.querySelectorAll('article h2')).map(h => h.textContent.replace('¶', '').trim())")
+        assert tools == [n for n, _ in CLI_TOOLS], tools
+
+# --- the report -----------------------------------------------------------------------------
+
+def test_report(browser, tmp_path, monkeypatch):
+    "Two tiny models, samples for both, the report opened from disk: one row per model, every image loads, nothing fetched."
+    from diffusion_gpt_local.cli import train_main, generate_main
+    from diffusion_gpt_local.report import report_main
+    monkeypatch.chdir(tmp_path)
+    (tmp_path/'datasets').mkdir()
+    (tmp_path/'datasets'/'commits.txt').write_text('\n'.join(["Fix typo in driver", "Add scheduler tests", "Remove old option"] * 40) + '\n')
+    (tmp_path/'datasets'/'reviews.txt').write_text('\n'.join(["I bought this kettle for my mother and she loves it, it boils fast.",
+                                                             "Honestly the battery life is not what the box promises, but fine."] * 40) + '\n')
+    (tmp_path/'config.yaml').write_text('defaults:\n  seed: 0\n  model: {n_layer: 1, n_head: 2, n_embd: 16, block_size: 64, cond_dim: 8}\n'
+                                        '  train: {batch_size: 8, max_iters: 20, eval_interval: 10, eval_iters: 1, eval_windows: 4}\n'
+                                        '  sample: {steps: 8, batch_size: 8}\n')
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert train_main(['--all', '--quiet']) == 0
+        assert generate_main(['--all', '--samples', '5', '--quiet']) == 0
+        assert report_main(['--quiet']) == 0
+    report = tmp_path/'outputs'/'report.html'
+    url = report.as_uri()
+    browser.clear(); browser.goto(url)
+    assert browser.eval("document.querySelectorAll('table.summary tbody tr.model').length") == 2
+    assert browser.eval("Array.from(document.querySelectorAll('tr.model td:first-child')).map(td => td.textContent)") == ['commits', 'reviews']
+    imgs = browser.eval("Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])")
+    assert len(imgs) == 3 and all(c and w > 100 and h > 100 for c, w, h in imgs), imgs
+    assert browser.eval("document.querySelectorAll('section.model-detail ol.examples li').length") == 10
+    assert [u for u in browser.requests if u != url and not u.startswith('data:')] == [] and browser.errors == [], (browser.requests, browser.errors)
+    browser.screenshot(tmp_path/'report.png')
+    assert (tmp_path/'report.png').stat().st_size > 20_000
