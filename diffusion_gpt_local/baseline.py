@@ -11,7 +11,7 @@ from tqdm.auto import tqdm
 from .config import Config, ModelConfig
 from .tokenizer import CharTokenizer, SEP
 from .data import Corpus
-from .model import Rotary, DDiT, BlockLayers
+from .model import Rotary, DDiT, BlockLayers, attend
 from .trainer import pick_device, autocast_dtype, seed_everything, lr_at, make_optimizer, heldout_windows
 
 # %% auto #0
@@ -32,7 +32,7 @@ class CausalBlock(BlockLayers):
         q, k, v = self.qkv(self.norm1(x)).view(B, T, 3, self.n_head, C // self.n_head).permute(2, 0, 3, 1, 4)
         q, k = rope(q, cos, sin), rope(k, cos, sin)
         if cache is None:
-            y = F.scaled_dot_product_attention(q, k, v, is_causal=True, dropout_p=self.dropout if self.training else 0.0)
+            y = attend(q, k, v, causal=True, dropout_p=self.dropout if self.training else 0.0)
         else:                                  # generation: one new position attends to all cached ones
             kc, vc = cache
             kc[:, :, pos:pos + T], vc[:, :, pos:pos + T] = k, v

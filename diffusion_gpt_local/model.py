@@ -9,7 +9,7 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from .config import ModelConfig
 
 # %% auto #0
-__all__ = ['NoiseEmbedding', 'Rotary', 'modulate', 'BlockLayers', 'DDiTBlock', 'DDiT']
+__all__ = ['NoiseEmbedding', 'Rotary', 'attend', 'modulate', 'BlockLayers', 'DDiTBlock', 'DDiT']
 
 # %% ../nbs/04_model.ipynb #1da1c0ff
 class NoiseEmbedding(nn.Module):
@@ -37,6 +37,18 @@ class Rotary(nn.Module):
         x1, x2 = x.chunk(2, dim=-1)
         return x * self.cos[:T].to(x.dtype) + torch.cat([-x2, x1], -1) * self.sin[:T].to(x.dtype)
 
+# %% ../nbs/04_model.ipynb #673ac386
+def attend(q:torch.Tensor, k:torch.Tensor, v:torch.Tensor, causal:bool=False, dropout_p:float=0.0) -> torch.Tensor:
+    "Softmax attention of (B, H, T, hd) queries, keys and values: fused SDPA, or the explicit form under bf16 autocast on a CPU."
+    T, S = q.shape[-2], k.shape[-2]
+    if q.device.type == 'cpu' and torch.is_autocast_enabled('cpu') and torch.get_autocast_dtype('cpu') == torch.bfloat16 and S <= 512:
+        a = (q @ k.transpose(-2, -1)) * q.shape[-1] ** -0.5
+        if causal: a = a.masked_fill(torch.ones(T, S, dtype=torch.bool, device=q.device).triu(S - T + 1), float('-inf'))
+        a = a.softmax(-1)
+        if dropout_p: a = F.dropout(a, dropout_p)
+        return a @ v
+    return F.scaled_dot_product_attention(q, k, v, is_causal=causal, dropout_p=dropout_p)
+
 # %% ../nbs/04_model.ipynb #cb9cc267
 def modulate(x, shift, scale): return x * (1 + scale) + shift
 
@@ -61,7 +73,7 @@ class DDiTBlock(BlockLayers):
         B, T, C = x.shape
         shift1, scale1, gate1, shift2, scale2, gate2 = self.ada(c)[:, None].chunk(6, dim=-1)
         q, k, v = self.qkv(modulate(self.norm1(x), shift1, scale1)).view(B, T, 3, self.n_head, C // self.n_head).permute(2, 0, 3, 1, 4)
-        y = F.scaled_dot_product_attention(rotary(q), rotary(k), v, dropout_p=self.dropout if self.training else 0.0)
+        y = attend(rotary(q), rotary(k), v, dropout_p=self.dropout if self.training else 0.0)
         x = x + gate1 * self.drop(self.proj(y.transpose(1, 2).reshape(B, T, C)))
         return x + gate2 * self.drop(self.mlp(modulate(self.norm2(x), shift2, scale2)))
 
