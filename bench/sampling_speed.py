@@ -8,7 +8,7 @@ quality unseen.
     python bench/sampling_speed.py --minutes 3                # trains both models first (3 min each)
     python bench/sampling_speed.py --keep /tmp/sampling_models  # reuse models trained by an earlier run
     python bench/sampling_speed.py --steps 16 32 64 128         # the settings to time
-    python bench/sampling_speed.py --steps 32 31r --no-baselines  # r: remask sampler, c: cached; skip the slow references
+    python bench/sampling_speed.py --steps 32 64a 32rn5 --no-baselines  # a: analytic, r: remask (nT: noise T); skip the slow references
 
 Models are trained on Tiny Shakespeare with config.yaml's defaults (as bench/compare_ar.py does).
 """
@@ -18,12 +18,16 @@ import torch
 from diffusion_gpt_local.config import load_config
 from diffusion_gpt_local.data import load_corpus
 from diffusion_gpt_local.trainer import train, model_from_checkpoint, save_checkpoint, autocast_dtype
-from diffusion_gpt_local.sampler import sample_ids, split_documents
+from diffusion_gpt_local.sampler import sample_ids, split_documents, resolve_sampler
 from diffusion_gpt_local.baseline import train_ar, generate, score_documents, CharGPT
 
-def distinct(texts, n=4) -> float:
-    "Share of distinct character n-grams among all n-grams of `texts`."
-    grams = [t[i:i + n] for t in texts for i in range(len(t) - n + 1)]
+def distinct(texts, n=4, chars=3000) -> float:
+    "Share of distinct character n-grams among the n-grams of the first `chars` characters of `texts` (the same amount of text for every method, since the share falls as text grows)."
+    grams, total = [], 0
+    for t in texts:
+        t = t[:chars - total]; total += len(t)
+        grams += [t[i:i + n] for i in range(len(t) - n + 1)]
+        if total >= chars: break
     return len(set(grams)) / max(1, len(grams))
 
 def docs_of(tok, ids) -> list[str]:
@@ -44,8 +48,8 @@ def main():
     p.add_argument('--keep', help='folder to save the trained models in and reuse them from')
     p.add_argument('--samples', type=int, default=100)
     p.add_argument('--length', type=int, default=256)
-    p.add_argument('--steps', nargs='+', help="diffusion step counts to time; a trailing c (e.g. 512c) uses the cached sampler, "
-                   "r the remask sampler, e the euler sampler, then f forces float32, and pN (e.g. 64p0.9) top-p N "
+    p.add_argument('--steps', nargs='+', help="diffusion step counts to time with the default sampler; a trailing c (e.g. 512c) uses the cached sampler, "
+                   "r the remask sampler, e the euler sampler, a the analytic sampler, then f forces float32, nT (e.g. 32rn2) remask noise T, pN (e.g. 64p0.9) top-p N "
                    "(default: the config's sample.steps)")
     p.add_argument('--no-baselines', action='store_true', help='skip the notebook-way and AR timings (ratios against them are then not shown)')
     p.add_argument('--notebook-samples', type=int, default=100, help='samples to time the one-at-a-time way (extrapolated to --samples)')
@@ -56,7 +60,7 @@ def main():
     cfg = load_config(a.config, overrides=base)
     corpus = load_corpus('tinyshakespeare', Path(a.corpus), cfg.data, cfg.seed, keep/'cache')
     # planned steps: about what the 2-core CPU does per minute; max_minutes stops a slower machine
-    budget = [f'train.max_iters={a.train_steps}', 'train.max_minutes=0'] if a.train_steps else \
+    budget = [f'train.max_iters={a.train_steps}'] if a.train_steps else \
              [f'train.max_iters={int(2400 / 6 * a.minutes)}', f'train.max_minutes={a.minutes}']
     c = load_config(a.config, overrides=[*base, *budget])
     if not (keep/'diffusion.pt').exists(): save_checkpoint(train(c, corpus, None).ckpt, keep/'diffusion.pt')
@@ -93,19 +97,20 @@ def main():
         ar_s = rows[-1]['seconds']
     # (c) this package's sampler, batched
     for setting in a.steps or [str(sc.steps)]:
-        m = re.fullmatch(r'(\d+)([cre]?)(f?)(?:p([\d.]+))?', setting)
-        if not m: p.error(f"--steps {setting}: expected e.g. 64, 512c, 31r, 64e, 64f or 64p0.9")
-        steps, cache, top_p = int(m[1]), m[2] == 'c', float(m[4] or 1.0)
+        m = re.fullmatch(r'(\d+)([crea]?)(f?)(?:n([\d.]+))?(?:p([\d.]+))?', setting)
+        if not m: p.error(f"--steps {setting}: expected e.g. 64, 512c, 31r, 32rn2, 64e, 64f or 64p0.9")
+        steps, cache, tau, top_p = int(m[1]), m[2] == 'c', float(m[4] or sc.remask_noise), float(m[5] or 1.0)
         amp = None if m[3] else autocast_dtype(sc.dtype, torch.device('cpu'))
-        sampler = dict(r='remask', e='euler').get(m[2], sc.sampler)
+        sampler = resolve_sampler(dict(r='remask', e='euler', a='analytic').get(m[2], sc.sampler), lm.graph)
         g, st, calls = torch.Generator().manual_seed(0), {}, 0
         t0 = time.perf_counter()
         chunks = []
         for chunk in torch.arange(n).split(sc.batch_size):
             chunks.append(sample_ids(lm.model, lm.graph, lm.noise, len(chunk), L, steps, sampler, lm.cfg.diffusion.t_eps, g,
-                                     cache=cache, stats=st, top_p=top_p, amp=amp))
+                                     cache=cache, stats=st, top_p=top_p, amp=amp, remask_noise=tau))
             calls += st['network_rows']
         record(f"diffusion {sampler}, {steps} steps{' cached' if cache else ''}{f' top-p {top_p}' if top_p < 1 else ''}"
+               f"{f' noise {tau:g}' if sampler == 'remask' else ''}"
                f"{', bf16' if amp is not None else ''}",
                time.perf_counter() - t0, torch.cat(chunks),
                steps=steps, batch=sc.batch_size, network_calls_per_sample=round(calls / n, 1))
@@ -113,7 +118,7 @@ def main():
     ratio = lambda ref, s: f"{ref / s:.1f}x" if ref else '-'
     for r in rows:
         print(f"{r['method']:38s} {r['seconds']:8.1f} {ratio(notebook, r['seconds']):>12s} {ratio(ar_s, r['seconds']):>7s} {r['gen_bpc']:14.3f} {r['distinct4']:17.3f}")
-    corpus_docs = [tok.decode(corpus.val.windows(torch.arange(i, i + 1).numpy(), 64)[0]).split('\n')[0] for i in range(0, min(len(corpus.val), 2000), 20)]
+    corpus_docs = [tok.decode(corpus.val.windows(torch.arange(i, i + 1).numpy(), 64)[0]).split('\n')[0] for i in range(0, min(len(corpus.val), 2000), 5)]
     cg = score_documents(ar, tok, corpus_docs)
     print(f"{'held-out corpus lines (reference)':38s} {'':8s} {'':12s} {'':7s} {sum(cg) / len(cg):14.3f} {distinct(corpus_docs):17.3f}")
 

@@ -182,7 +182,7 @@ def train_main(argv=None) -> int:
         with open(os.devnull, 'w') as null, contextlib.redirect_stdout(null): return run_cli('diffgpt_train', _train, argv)
 
 # %% ../nbs/08_cli.ipynb #ff2b04eb
-from .sampler import generate_samples, Prompt, SAMPLERS
+from .sampler import generate_samples, Prompt, SAMPLERS, resolve_sampler
 from .novelty import NoveltyIndex
 from .animate import record_trajectory, render_gif
 from tqdm.auto import tqdm
@@ -196,10 +196,12 @@ def generate_parser() -> argparse.ArgumentParser:
     p.add_argument('--samples', type=int, help='documents per model (default: sample.num_samples)')
     p.add_argument('--info', action='store_true', help="print each checkpoint's config, dataset fingerprint and metrics; generate nothing")
     s = p.add_argument_group('sampler')
-    s.add_argument('--sampler', choices=SAMPLERS, help='reverse step: analytic, euler, or remask (absorbing graph) (default: sample.sampler)')
+    s.add_argument('--sampler', choices=SAMPLERS, help='reverse step: analytic, euler, remask (absorbing graph), or auto (remask on the absorbing graph, else analytic) (default: sample.sampler)')
     s.add_argument('--steps', type=int, help='reverse-diffusion steps (default: sample.steps)')
     s.add_argument('--temperature', type=float, help='sampling temperature (default: sample.temperature)')
     s.add_argument('--top-p', '--top_p', type=float, dest='top_p', help='nucleus sampling, 0 < p <= 1 (default: sample.top_p)')
+    s.add_argument('--remask-noise', '--remask_noise', type=float, dest='remask_noise',
+                   help='remask sampler: choice temperature, >= 0 (0: most confident first; default: sample.remask_noise)')
     s.add_argument('--cache', action=argparse.BooleanOptionalAction, help='cached sampler for the absorbing graph (default: sample.cache)')
     s.add_argument('--batch-size', '--batch_size', type=int, dest='batch_size', help='sequences generated at once')
     q = p.add_argument_group('prompt and infill (fixed characters never change)')
@@ -225,7 +227,7 @@ def generate_parser() -> argparse.ArgumentParser:
 
 # %% ../nbs/08_cli.ipynb #f8b3be73
 RECORD_FIELDS = dict(index=int, text=str, chars=int, model=str, model_sha256=str, dataset=str, dataset_sha256=str, seed=int,
-                     batch=int, row=int, sampler=str, steps=int, temperature=float, top_p=float, prompt=(dict, type(None)),
+                     batch=int, row=int, sampler=str, steps=int, temperature=float, top_p=float, remask_noise=float, prompt=(dict, type(None)),
                      longest_copy=(int, type(None)), novelty_k=(int, type(None)))
 
 def checkpoint_summary(path:Path, ckpt:dict) -> str:
@@ -265,16 +267,18 @@ def generate_one(path:Path, a, device, out_dir:Path, gif:Path|None=None) -> dict
     seed = lm.cfg.seed if a.seed is None else a.seed
     t0 = time.time()
     g = generate_samples(lm, n, a.steps, a.sampler, a.batch_size, seed, device, a.min_chars, a.max_chars, a.unique,
-                         a.temperature, a.top_p, a.cache, prompt, novelty, max_copy, progress=not a.quiet, desc=name)
+                         a.temperature, a.top_p, a.cache, prompt, novelty, max_copy, progress=not a.quiet, desc=name,
+                         remask_noise=a.remask_noise)
     seconds = time.time() - t0
     if len(g.samples) < n:
         warn(f"diffgpt_generate: warning: {name}: only {len(g.samples)} of {n} documents passed the filters after {g.rounds} batches "
              f"(rejected: {', '.join(f'{k} {v}' for k, v in g.rejected.items() if v) or 'none'})")
-    steps, sampler = a.steps or sc.steps, a.sampler or sc.sampler
+    steps, sampler = a.steps or sc.steps, resolve_sampler(a.sampler or sc.sampler, lm.graph)
     sha = file_sha256(path)
     base = dict(model=str(path), model_sha256=sha, dataset=lm.ckpt['dataset']['name'], dataset_sha256=lm.ckpt['dataset']['sha256'],
                 seed=seed, sampler=sampler, steps=steps, temperature=float(a.temperature or sc.temperature),
-                top_p=float(a.top_p or sc.top_p), prompt=prompt.as_dict(), novelty_k=novelty.k if novelty else None)
+                top_p=float(a.top_p or sc.top_p), remask_noise=float(sc.remask_noise if a.remask_noise is None else a.remask_noise),
+                prompt=prompt.as_dict(), novelty_k=novelty.k if novelty else None)
     records = [dict(index=i, text=s['text'], chars=len(s['text']), **base, batch=s['batch'], row=s['row'],
                     longest_copy=s.get('longest_copy')) for i, s in enumerate(g.samples)]
     records = [{k: r[k] for k in RECORD_FIELDS} for r in records]
@@ -282,7 +286,8 @@ def generate_one(path:Path, a, device, out_dir:Path, gif:Path|None=None) -> dict
     write_text(out, ''.join(r['text'] + '\n' for r in records))
     write_text(out.with_suffix('.jsonl'), ''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in records))
     if gif:
-        traj = record_trajectory(lm, a.animate_samples, a.steps, a.sampler, seed, a.animate_every, a.temperature, a.top_p, prompt, device)
+        traj = record_trajectory(lm, a.animate_samples, a.steps, a.sampler, seed, a.animate_every, a.temperature, a.top_p, prompt, device,
+                                 a.remask_noise)
         render_gif(traj, gif, title=name)
     copies = [r['longest_copy'] for r in records if r['longest_copy'] is not None]
     return dict(model=str(path), samples=len(records), seconds=seconds, rejected=g.rejected['copy'],
@@ -292,6 +297,7 @@ def _generate(argv) -> int:
     a = generate_parser().parse_args(argv)
     if a.temperature is not None and a.temperature <= 0: raise DiffGPTError(f"--temperature must be > 0, got {a.temperature}")
     if a.top_p is not None and not 0 < a.top_p <= 1: raise DiffGPTError(f"--top-p must be in (0, 1], got {a.top_p}")
+    if a.remask_noise is not None and a.remask_noise < 0: raise DiffGPTError(f"--remask-noise must be >= 0, got {a.remask_noise}")
     for k in ('samples', 'steps', 'batch_size', 'length', 'animate_samples', 'animate_every'):
         if getattr(a, k) is not None and getattr(a, k) < 1: raise DiffGPTError(f"--{k.replace('_', '-')} must be >= 1, got {getattr(a, k)}")
     for k in ('min_chars', 'max_chars', 'max_copy'):

@@ -93,8 +93,8 @@ class TrainConfig:
 @dataclass
 class SampleConfig:
     "Generation."
-    sampler: str = opt('analytic', 'reverse step: `analytic` (Tweedie tau-leaping), `euler`, or `remask` (absorbing graph: confidence-ordered unmasking with re-masking)', choices=('analytic', 'euler', 'remask'))
-    steps: int = opt(64, 'reverse-diffusion steps per sample', ge=1)
+    sampler: str = opt('auto', 'reverse step: `analytic` (Tweedie tau-leaping), `euler`, `remask` (absorbing graph: confidence-ordered unmasking with re-masking), or `auto` (remask on the absorbing graph, analytic on the uniform one)', choices=('auto', 'analytic', 'euler', 'remask'))
+    steps: int = opt(32, 'reverse-diffusion steps per sample', ge=1)
     temperature: float = opt(1.0, 'divide the network output by this before sampling (<1: safer, more common characters)', gt=0.0)
     top_p: float = opt(1.0, 'nucleus sampling: draw only from the likeliest characters whose probabilities add up to this (1 = off)', gt=0.0, le=1.0)
     num_samples: int = opt(100, 'documents written by `diffgpt_generate`', ge=1)
@@ -104,6 +104,7 @@ class SampleConfig:
     unique: bool = opt(False, 'drop a document identical to one already written')
     max_copy: int = opt(0, 'reject and regenerate a document that copies this many characters or more verbatim from its training corpus (0 = off)', ge=0)
     cache: bool = opt(False, 'absorbing graph: re-run the network only on sequences changed since its last call (sampler chapter)')
+    remask_noise: float = opt(10.0, 'remask sampler: Gumbel noise on the confidence that orders decoding, annealed to 0 (MaskGIT choice temperature; 0 = most confident first)', ge=0.0)
     dtype: str = opt('auto', 'autocast dtype of the network during sampling, as `train.dtype`', choices=('auto', 'float32', 'bfloat16'))
 
 @dataclass

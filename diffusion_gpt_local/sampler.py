@@ -16,16 +16,19 @@ from .loss import log_score  # noqa: F401  (patches Graph.log_score)
 from .trainer import autocast_dtype
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'gumbel_argmax', 'top_p_filter', 'sample_ids', 'split_documents', 'trim_tail', 'Prompt', 'prompt_ids',
-           'clean_text', 'Generation', 'generate_samples', 'generate_documents']
+__all__ = ['SAMPLERS', 'gumbel_noise', 'gumbel_argmax', 'resolve_sampler', 'top_p_filter', 'sample_ids', 'split_documents',
+           'trim_tail', 'Prompt', 'prompt_ids', 'clean_text', 'Generation', 'generate_samples', 'generate_documents']
 
 # %% ../nbs/07_sampler.ipynb #2580414b
+def gumbel_noise(shape, generator=None, device=None) -> torch.Tensor:
+    "Standard Gumbel noise in float64."
+    u = torch.rand(shape, dtype=torch.float64, device=device, generator=generator)
+    return -torch.log(-torch.log(u.clamp_min(1e-300)))
+
 def gumbel_argmax(probs:torch.Tensor, generator=None) -> torch.Tensor:
     "Sample one index per row of unnormalised `probs` (≥ 0) with Gumbel-max in float64."
     probs = probs.double().clamp_min(0)
-    u = torch.rand(probs.shape, dtype=torch.float64, device=probs.device, generator=generator)
-    gumbel = -torch.log(-torch.log(u.clamp_min(1e-300)))
-    return (torch.log(probs) + gumbel).argmax(-1)
+    return (torch.log(probs) + gumbel_noise(probs.shape, generator, probs.device)).argmax(-1)
 
 # %% ../nbs/07_sampler.ipynb #4d834505
 @patch
@@ -69,7 +72,12 @@ def denoise_probs(self:UniformGraph, log_s:torch.Tensor, x_t:torch.Tensor, sigma
     return self.step_probs(log_s, x_t, sigma_bar, sigma_bar, 'analytic')
 
 # %% ../nbs/07_sampler.ipynb #189c7b6e
-SAMPLERS = ('analytic', 'euler', 'remask')
+SAMPLERS = ('auto', 'analytic', 'euler', 'remask')
+
+def resolve_sampler(name:str, graph:Graph) -> str:
+    "The sampler `name` stands for on `graph`: `auto` is remask on the absorbing graph, analytic on the uniform one."
+    if name not in SAMPLERS: raise DiffGPTError(f"unknown sampler '{name}' (choose {', '.join(SAMPLERS)})")
+    return ('remask' if graph.absorbing else 'analytic') if name == 'auto' else name
 
 def top_p_filter(logits:torch.Tensor, top_p:float=1.0) -> torch.Tensor:
     "Set to -inf every entry outside the smallest set of likeliest entries whose probability reaches `top_p` (nucleus)."
@@ -81,7 +89,7 @@ def top_p_filter(logits:torch.Tensor, top_p:float=1.0) -> torch.Tensor:
 
 # %% ../nbs/07_sampler.ipynb #f02642ba
 def _remask_loop(net, graph:Graph, noise:Noise, x:torch.Tensor, free:torch.Tensor, steps:int, ts:torch.Tensor,
-                 generator, impose, ban, trace, progress:bool) -> torch.Tensor:
+                 generator, impose, ban, trace, progress:bool, tau:float=0.0) -> torch.Tensor:
     "Confidence-ordered unmasking with re-masking (absorbing graph); see the prose above."
     B, L = x.shape
     n_free = free.sum(-1, keepdim=True)                                          # (B, 1)
@@ -91,7 +99,9 @@ def _remask_loop(net, graph:Graph, noise:Noise, x:torch.Tensor, free:torch.Tenso
         cand = gumbel_argmax(ban(logp.exp()), generator)
         cand_conf = logp.gather(-1, cand[..., None])[..., 0]
         masked = x == graph.mask_id
-        score = torch.where(masked, cand_conf, conf).masked_fill(~free, float('inf'))
+        score = torch.where(masked, cand_conf, conf)
+        if tau: score = score + tau * (1 - (i + 1) / steps) * gumbel_noise(score.shape, generator, x.device)
+        score = score.masked_fill(~free, float('inf'))
         n_mask = (n_free * math.cos(math.pi / 2 * (i + 1) / steps)).floor().long()   # free positions still masked after this step
         rank = torch.empty_like(x).scatter_(-1, score.argsort(dim=-1, stable=True), torch.arange(L, device=x.device).expand(B, L))
         remask = rank < n_mask
@@ -105,12 +115,12 @@ def _remask_loop(net, graph:Graph, noise:Noise, x:torch.Tensor, free:torch.Tenso
 def sample_ids(model, graph:Graph, noise:Noise, batch_size:int, length:int, steps:int=128, sampler:str='analytic',
                t_eps:float=1e-3, generator=None, device='cpu', progress:bool=False, temperature:float=1.0,
                cache:bool=False, stats:dict|None=None, top_p:float=1.0, fixed:torch.Tensor|None=None, sep_id:int|None=None,
-               trace=None, amp:torch.dtype|None=None) -> torch.Tensor:
+               trace=None, amp:torch.dtype|None=None, remask_noise:float=0.0) -> torch.Tensor:
     """Generate a (batch_size, length) tensor of ids with `steps` reverse steps (plus a final denoising step for
     analytic/euler). `fixed` (length,) or (B, length) holds ids to impose at every step, -1 where the model writes,
     -2 where it writes anything but `sep_id`; `trace(step, x)` sees the state before the first step and after every step;
-    `amp` is the autocast dtype of the network (None: float32)."""
-    if sampler not in SAMPLERS: raise DiffGPTError(f"unknown sampler '{sampler}' (choose {', '.join(SAMPLERS)})")
+    `amp` is the autocast dtype of the network (None: float32); `remask_noise` the remask sampler's choice temperature τ."""
+    sampler = resolve_sampler(sampler, graph)
     if sampler == 'remask' and not graph.absorbing:
         raise DiffGPTError("sampler 'remask' needs the absorbing graph; this model uses the uniform graph (choose analytic or euler)")
     B, dev = batch_size, torch.device(device)
@@ -147,7 +157,7 @@ def sample_ids(model, graph:Graph, noise:Noise, batch_size:int, length:int, step
     if trace: trace(0, x)
     ts = torch.linspace(1.0, t_eps, steps + 1, dtype=torch.float64, device=dev)
     if sampler == 'remask':
-        x = _remask_loop(net, graph, noise, x, free, steps, ts, generator, impose, ban, trace, progress)
+        x = _remask_loop(net, graph, noise, x, free, steps, ts, generator, impose, ban, trace, progress, remask_noise)
     else:
         for i in tqdm(range(steps), disable=not progress, leave=False, desc='denoising'):
             t, s = ts[i], ts[i + 1]
@@ -248,16 +258,18 @@ class Generation:
 def generate_samples(lm, n:int, steps:int|None=None, sampler:str|None=None, batch_size:int|None=None, seed:int|None=None,
                      device='cpu', min_chars:int|None=None, max_chars:int|None=None, unique:bool|None=None,
                      temperature:float|None=None, top_p:float|None=None, cache:bool|None=None, prompt:Prompt|None=None,
-                     novelty=None, max_copy:int|None=None, progress:bool=False, max_rounds:int|None=None, desc:str='samples') -> Generation:
+                     novelty=None, max_copy:int|None=None, progress:bool=False, max_rounds:int|None=None, desc:str='samples',
+                     remask_noise:float|None=None) -> Generation:
     """`n` clean documents from a `LoadedModel`, each with where it came from. Unspecified settings come from the
     checkpoint's `sample` config. `novelty(text) -> int` gives a document's longest verbatim copy from the corpus;
     with `max_copy` > 0 a document copying that many characters or more is rejected and another one sampled."""
     sc = lm.cfg.sample
-    steps, sampler, batch_size = steps or sc.steps, sampler or sc.sampler, batch_size or sc.batch_size
+    steps, sampler, batch_size = steps or sc.steps, resolve_sampler(sampler or sc.sampler, lm.graph), batch_size or sc.batch_size
     min_chars = max(1, sc.min_chars if min_chars is None else min_chars)
     max_chars = sc.max_chars if max_chars is None else max_chars
     unique = sc.unique if unique is None else unique
     temperature, top_p = temperature or sc.temperature, top_p or sc.top_p
+    remask_noise = sc.remask_noise if remask_noise is None else remask_noise
     cache = sc.cache if cache is None else cache
     max_copy = sc.max_copy if max_copy is None else max_copy
     if max_copy and novelty is None: raise DiffGPTError("max_copy needs a novelty index of the training corpus")
@@ -286,7 +298,7 @@ def generate_samples(lm, n:int, steps:int|None=None, sampler:str|None=None, batc
         st = {}
         ids = sample_ids(lm.model, lm.graph, lm.noise, b, L, steps, sampler, lm.cfg.diffusion.t_eps, g, device,
                          temperature=temperature, cache=cache, stats=st, top_p=top_p, fixed=fixed.to(device), sep_id=lm.tok.sep_id,
-                         amp=autocast_dtype(sc.dtype, torch.device(device)))
+                         amp=autocast_dtype(sc.dtype, torch.device(device)), remask_noise=remask_noise)
         calls += st['network_rows']
         for r, row in enumerate(ids.cpu()):
             complete, tail = split_documents(lm.tok.decode(row))
