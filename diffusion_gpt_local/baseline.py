@@ -122,13 +122,14 @@ class ARResult:
     "A trained baseline, its metrics and loss history."
     model: CharGPT; metrics: dict; history: list = field(default_factory=list)
 
-def train_ar(cfg:Config, corpus:Corpus, progress:bool=True) -> ARResult:
-    "Train the autoregressive baseline with `cfg`'s model size, data, optimizer, schedule and budget."
+def train_ar(cfg:Config, corpus:Corpus, progress:bool=True, callback=None) -> ARResult:
+    "Train the autoregressive baseline with `cfg`'s model size, data, optimizer, schedule, dtype, `compile` and budget; `callback(step, record)` after each step, as in `train`."
     tc, device = cfg.train, pick_device(cfg.device)
     amp = autocast_dtype(tc.dtype, device)
     seed_everything(cfg.seed)
     model = CharGPT(cfg.model, corpus.tok.vocab_size).to(device).train()
     opt = make_optimizer(model, tc, device)
+    nll = torch.compile(model.nll) if tc.compile else model.nll
     g_data = torch.Generator().manual_seed(cfg.seed)
     B, T = tc.batch_size, cfg.model.block_size
     history, t0 = [], time.time()
@@ -137,12 +138,13 @@ def train_ar(cfg:Config, corpus:Corpus, progress:bool=True) -> ARResult:
         for group in opt.param_groups: group['lr'] = lr_at(it, tc.lr, tc.min_lr, tc.warmup_iters, tc.max_iters)
         x0 = corpus.train.batch(B, T, g_data).to(device)
         with torch.autocast(device.type, dtype=amp, enabled=amp is not None):
-            loss = model.nll(x0).mean()
+            loss = nll(x0).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         if tc.grad_clip > 0: torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip)
         opt.step()
         history.append(dict(step=it + 1, train=loss.item()))
+        if callback: callback(it + 1, history[-1])
         if it % 10 == 0: bar.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
         if tc.max_minutes and time.time() - t0 > 60 * tc.max_minutes: break
     seconds, steps = time.time() - t0, len(history)

@@ -76,15 +76,22 @@ def make_optimizer(model:torch.nn.Module, tc, device:torch.device) -> torch.opti
     return torch.optim.AdamW(groups, lr=tc.lr, betas=(tc.beta1, tc.beta2), fused=device.type in ('cuda', 'cpu'))
 
 class EMA:
-    "Exponential moving average of a model's parameters (float32 copies)."
+    "Exponential moving average of a model's parameters (float32 copies), with a warm-up: see `decay_at`."
     def __init__(self, model, decay:float):
         self.decay = decay
         self.shadow = {k: v.detach().float().clone() for k, v in model.state_dict().items()}
+    def decay_at(self, step:int) -> float:
+        "The decay used after optimizer step `step` (0-based): min(decay, (1 + step) / (10 + step))."
+        return min(self.decay, (1 + step) / (10 + step))
     @torch.no_grad()
-    def update(self, model):
-        for k, v in model.state_dict().items():
-            if v.dtype.is_floating_point: self.shadow[k].lerp_(v.float(), 1 - self.decay)
-            else: self.shadow[k].copy_(v)
+    def update(self, model, step:int|None=None):
+        "Move the average towards `model`'s weights; with `step`, at the warmed-up rate `decay_at(step)`."
+        d = self.decay if step is None else self.decay_at(step)
+        sd = model.state_dict()
+        fl = [k for k, v in sd.items() if v.dtype.is_floating_point]
+        torch._foreach_lerp_([self.shadow[k] for k in fl], [sd[k].float() for k in fl], 1 - d)   # one kernel launch per group on a GPU
+        for k, v in sd.items():
+            if not v.dtype.is_floating_point: self.shadow[k].copy_(v)
     def state_dict(self): return {k: v.clone() for k, v in self.shadow.items()}
 
 # %% ../nbs/06_trainer.ipynb #76904381
@@ -497,7 +504,7 @@ def train(cfg:Config, corpus:Corpus, out_path:Path|None=None, progress:bool=True
                 tot = tot + loss.detach()
             if tc.grad_clip > 0: torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip)
             opt.step()
-            if ema: ema.update(model)
+            if ema: ema.update(model, step)
             over = main and bool(tc.max_minutes) and spent() > 60 * tc.max_minutes   # rank 0's clock decides
             li, over = reduce_floats([tot, over], world, device)
             li /= world.size
