@@ -38,6 +38,14 @@ def docs_of(tok, ids) -> list[str]:
         out += complete or [tail]
     return out
 
+def parse_setting(setting:str):
+    "`64`, `512c`, `32rn2`, `64af`, `64p0.9`, `32rn10f`: (steps, sampler letter, float32?, remask noise or None, top-p or None); None if malformed."
+    m = re.fullmatch(r'(\d+)([crea]?)((?:f|n[\d.]+|p[\d.]+)*)', setting)
+    if not m: return None
+    mods = dict((k, v) for k, v in re.findall(r'([fnp])([\d.]*)', m[3]))
+    try: return int(m[1]), m[2], 'f' in mods, float(mods['n']) if 'n' in mods else None, float(mods['p']) if 'p' in mods else None
+    except ValueError: return None
+
 def main():
     root = Path(__file__).resolve().parent.parent
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -48,13 +56,16 @@ def main():
     p.add_argument('--keep', help='folder to save the trained models in and reuse them from')
     p.add_argument('--samples', type=int, default=100)
     p.add_argument('--length', type=int, default=256)
-    p.add_argument('--steps', nargs='+', help="diffusion step counts to time with the default sampler; a trailing c (e.g. 512c) uses the cached sampler, "
-                   "r the remask sampler, e the euler sampler, a the analytic sampler, then f forces float32, nT (e.g. 32rn2) remask noise T, pN (e.g. 64p0.9) top-p N "
-                   "(default: the config's sample.steps)")
+    p.add_argument('--steps', nargs='+', help="diffusion step counts to time with the model's own sample settings; a letter after the number picks another "
+                   "sampler (c the cached one, r remask, e euler, a analytic), then in any order f forces float32, nT remask noise T, pN top-p N "
+                   "(e.g. 512c, 32rn2, 64af, 32rn10f, 64p0.9; default: the model's sample.steps)")
     p.add_argument('--no-baselines', action='store_true', help='skip the notebook-way and AR timings (ratios against them are then not shown)')
     p.add_argument('--notebook-samples', type=int, default=100, help='samples to time the one-at-a-time way (extrapolated to --samples)')
     p.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE')
     a = p.parse_args()
+    settings = [(x, parse_setting(x)) for x in a.steps or []]
+    for x, parsed in settings:
+        if parsed is None: p.error(f"--steps {x}: expected e.g. 64, 512c, 32r, 32rn2, 64e, 64af, 32rn10f or 64p0.9")
     keep = Path(a.keep or tempfile.mkdtemp()); keep.mkdir(parents=True, exist_ok=True)
     base = ['device=cpu', *a.overrides]
     cfg = load_config(a.config, overrides=base)
@@ -96,12 +107,11 @@ def main():
         record('AR baseline, KV cache', time.perf_counter() - t0, ids, batch=n)
         ar_s = rows[-1]['seconds']
     # (c) this package's sampler, batched
-    for setting in a.steps or [str(sc.steps)]:
-        m = re.fullmatch(r'(\d+)([crea]?)(f?)(?:n([\d.]+))?(?:p([\d.]+))?', setting)
-        if not m: p.error(f"--steps {setting}: expected e.g. 64, 512c, 31r, 32rn2, 64e, 64f or 64p0.9")
-        steps, cache, tau, top_p = int(m[1]), m[2] == 'c', float(m[4] or sc.remask_noise), float(m[5] or 1.0)
-        amp = None if m[3] else autocast_dtype(sc.dtype, torch.device('cpu'))
-        sampler = resolve_sampler(dict(r='remask', e='euler', a='analytic').get(m[2], sc.sampler), lm.graph)
+    settings = settings or [(str(sc.steps), parse_setting(str(sc.steps)))]
+    for setting, (steps, letter, fp32, tau, top_p) in settings:
+        cache, tau, top_p = letter == 'c', sc.remask_noise if tau is None else tau, 1.0 if top_p is None else top_p
+        amp = None if fp32 else autocast_dtype(sc.dtype, torch.device('cpu'))
+        sampler = resolve_sampler(dict(r='remask', e='euler', a='analytic').get(letter, sc.sampler), lm.graph)
         g, st, calls = torch.Generator().manual_seed(0), {}, 0
         t0 = time.perf_counter()
         chunks = []
