@@ -1,8 +1,10 @@
 """Benchmark: training throughput and MFU on a GPU, for the diffusion model and the AR baseline.
 
 For each setting it trains for a few hundred steps and takes the steady-state rate between two
-step counts, so start-up and `torch.compile`'s compilation are not counted. MFU is achieved model FLOP/s (6 × parameters-ish, `baseline.flops_per_char`) over this
-GPU's dense bf16 matmul FLOP/s, measured in the same process (8192³ products).
+step counts, so start-up and `torch.compile`'s compilation are not counted. MFU is achieved model
+FLOP/s (`baseline.flops_per_char`: 6 × matmul weights + attention per character, the PaLM
+convention) over this GPU's dense bf16 matmul FLOP/s, measured in the same
+process (8192³ products); float32 matmuls run without TF32.
 
     python bench/gpu_throughput.py                        # the README figures (H100)
     python bench/gpu_throughput.py --steps 20 120 --set train.batch_size=256
