@@ -9,6 +9,7 @@ quality unseen.
     python bench/sampling_speed.py --keep /tmp/sampling_models  # reuse models trained by an earlier run
     python bench/sampling_speed.py --steps 16 32 64 128         # the settings to time
     python bench/sampling_speed.py --steps 32 64a 32rn5 --no-baselines  # a: analytic, r: remask (nT: noise T); skip the slow references
+    python bench/sampling_speed.py --device cuda --notebook-samples 20   # the samplers on a GPU (models still trained on the CPU)
 
 Models are trained on Tiny Shakespeare with config.yaml's defaults (as bench/compare_ar.py does).
 """
@@ -59,6 +60,7 @@ def main():
     p.add_argument('--steps', nargs='+', help="diffusion step counts to time with the model's own sample settings; a letter after the number picks another "
                    "sampler (c the cached one, r remask, e euler, a analytic), then in any order f forces float32, nT remask noise T, pN top-p N "
                    "(e.g. 512c, 32rn2, 64af, 32rn10f, 64p0.9; default: the model's sample.steps)")
+    p.add_argument('--device', default='cpu', help='run the samplers on this device (cpu, cuda); the models are trained on the CPU')
     p.add_argument('--no-baselines', action='store_true', help='skip the notebook-way and AR timings (ratios against them are then not shown)')
     p.add_argument('--notebook-samples', type=int, default=100, help='samples to time the one-at-a-time way (extrapolated to --samples)')
     p.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE')
@@ -78,47 +80,56 @@ def main():
     if not (keep/'ar.pt').exists():
         r = train_ar(c, corpus)
         torch.save(dict(model=r.model.state_dict(), metrics=r.metrics), keep/'ar.pt')
-    lm = model_from_checkpoint(keep/'diffusion.pt')
-    ar = CharGPT(lm.cfg.model, corpus.tok.vocab_size); ar.load_state_dict(torch.load(keep/'ar.pt', weights_only=True)['model']); ar.eval()
+    dev = torch.device(a.device)
+    lm = model_from_checkpoint(keep/'diffusion.pt', device=dev)
+    ar = CharGPT(lm.cfg.model, corpus.tok.vocab_size); ar.load_state_dict(torch.load(keep/'ar.pt', weights_only=True)['model']); ar.to(dev).eval()
     tok, n, L, sc = lm.tok, a.samples, a.length, lm.cfg.sample
     assert L <= lm.cfg.model.block_size, 'length beyond the model block size'
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {n} samples x {L} chars; "
+    print(f"torch {torch.__version__}, {torch.cuda.get_device_name() if dev.type == 'cuda' else f'{torch.get_num_threads()} CPU threads'}; {n} samples x {L} chars; "
           f"diffusion {lm.ckpt['metrics']['val_bpc']:.3f} bits/char held out, AR {torch.load(keep/'ar.pt', weights_only=True)['metrics']['val_bpc']:.3f}", flush=True)
     rows = []
     def record(name, seconds, ids, **kw):
-        docs = docs_of(tok, ids)
-        gen = score_documents(ar, tok, docs)
+        docs = docs_of(tok, ids.cpu())
+        gen = score_documents(ar, tok, docs, device=dev)
         r = dict(method=name, seconds=round(seconds, 2), **kw, gen_bpc=round(sum(gen) / len(gen), 3), distinct4=round(distinct(docs), 3),
                  mean_doc_chars=round(sum(map(len, docs)) / len(docs), 1))
         rows.append(r); print(json.dumps(r), flush=True)
 
     notebook = ar_s = None
+    # warm-up (on a GPU the first calls of each shape pay for kernel selection): a few steps of each method, untimed
+    sample_ids(lm.model, lm.graph, lm.noise, sc.batch_size, L, 2, resolve_sampler(sc.sampler, lm.graph), lm.cfg.diffusion.t_eps,
+               torch.Generator(device=dev).manual_seed(1), dev, amp=autocast_dtype(sc.dtype, dev))
+    generate(ar, n, 8, generator=torch.Generator(device=dev).manual_seed(1), device=dev)
     # (a) the notebook way: one sample at a time, 128 steps
-    g = torch.Generator().manual_seed(0)
+    g = torch.Generator(device=dev).manual_seed(0)
+    sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
     k = 0 if a.no_baselines else min(a.notebook_samples, n)
     if k:
         t0 = time.perf_counter()
-        ids = torch.cat([sample_ids(lm.model, lm.graph, lm.noise, 1, L, 128, 'analytic', lm.cfg.diffusion.t_eps, g) for _ in range(k)])
+        ids = torch.cat([sample_ids(lm.model, lm.graph, lm.noise, 1, L, 128, 'analytic', lm.cfg.diffusion.t_eps, g, dev) for _ in range(k)])
+        sync()
         record('notebook: 1 at a time, 128 steps', (time.perf_counter() - t0) * n / k, ids, measured_samples=k, steps=128, batch=1)
         notebook = rows[-1]['seconds']
         # (b) the AR baseline with a KV cache, all at once
         t0 = time.perf_counter()
-        ids = generate(ar, n, L, generator=torch.Generator().manual_seed(0))
+        ids = generate(ar, n, L, generator=torch.Generator(device=dev).manual_seed(0), device=dev)
+        sync()
         record('AR baseline, KV cache', time.perf_counter() - t0, ids, batch=n)
         ar_s = rows[-1]['seconds']
     # (c) this package's sampler, batched
     settings = settings or [(str(sc.steps), parse_setting(str(sc.steps)))]
     for setting, (steps, letter, fp32, tau, top_p) in settings:
         cache, tau, top_p = letter == 'c', sc.remask_noise if tau is None else tau, 1.0 if top_p is None else top_p
-        amp = None if fp32 else autocast_dtype(sc.dtype, torch.device('cpu'))
+        amp = None if fp32 else autocast_dtype(sc.dtype, dev)
         sampler = resolve_sampler(dict(r='remask', e='euler', a='analytic').get(letter, sc.sampler), lm.graph)
-        g, st, calls = torch.Generator().manual_seed(0), {}, 0
+        g, st, calls = torch.Generator(device=dev).manual_seed(0), {}, 0
         t0 = time.perf_counter()
         chunks = []
         for chunk in torch.arange(n).split(sc.batch_size):
-            chunks.append(sample_ids(lm.model, lm.graph, lm.noise, len(chunk), L, steps, sampler, lm.cfg.diffusion.t_eps, g,
+            chunks.append(sample_ids(lm.model, lm.graph, lm.noise, len(chunk), L, steps, sampler, lm.cfg.diffusion.t_eps, g, dev,
                                      cache=cache, stats=st, top_p=top_p, amp=amp, remask_noise=tau))
             calls += st['network_rows']
+        sync()
         record(f"diffusion {sampler}, {steps} steps{' cached' if cache else ''}{f' top-p {top_p}' if top_p < 1 else ''}"
                f"{f' noise {tau:g}' if sampler == 'remask' else ''}"
                f"{', bf16' if amp is not None else ''}",
@@ -129,7 +140,7 @@ def main():
     for r in rows:
         print(f"{r['method']:38s} {r['seconds']:8.1f} {ratio(notebook, r['seconds']):>12s} {ratio(ar_s, r['seconds']):>7s} {r['gen_bpc']:14.3f} {r['distinct4']:17.3f}")
     corpus_docs = [tok.decode(corpus.val.windows(torch.arange(i, i + 1).numpy(), 64)[0]).split('\n')[0] for i in range(0, min(len(corpus.val), 2000), 5)]
-    cg = score_documents(ar, tok, corpus_docs)
+    cg = score_documents(ar, tok, corpus_docs, device=dev)
     print(f"{'held-out corpus lines (reference)':38s} {'':8s} {'':12s} {'':7s} {sum(cg) / len(cg):14.3f} {distinct(corpus_docs):17.3f}")
 
 if __name__ == '__main__':
