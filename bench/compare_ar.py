@@ -8,6 +8,7 @@ achieved model FLOP/s over this machine's dense float32 matmul FLOP/s, measured 
 
     python bench/compare_ar.py --minutes 10                      # the README figures
     python bench/compare_ar.py --minutes 3 --variant default --variant sedd --variant mdlm --variant uniform
+    python bench/compare_ar.py --steps 16000 --set device=cuda   # equal steps instead of equal time, on a GPU
 
 Variants: default (absorbing graph, flat-weighted masked loss, ELBO from the masked loss),
 mdlm (absorbing, ELBO-weighted masked loss), sedd (absorbing, score entropy), uniform (uniform
@@ -46,6 +47,7 @@ def main():
     p.add_argument('--corpus', default=str(root.parent/'shared'/'corpora'/'tinyshakespeare.txt'))
     p.add_argument('--config', default=str(root/'config.yaml'))
     p.add_argument('--minutes', type=float, default=10.0, help='training budget per model (wall clock)')
+    p.add_argument('--steps', type=int, help='train every model for exactly this many steps instead of a wall-clock budget')
     p.add_argument('--variant', action='append', choices=list(VARIANTS), help='diffusion variant(s) (default: default)')
     p.add_argument('--no-ar', action='store_true', help='skip the autoregressive baseline')
     p.add_argument('--ar-fp32', action='store_true', help='also train the baseline in float32; the better of the two is the reference')
@@ -59,7 +61,7 @@ def main():
     corpus = load_corpus('tinyshakespeare', Path(a.corpus), cfg0.data, cfg0.seed, tmp/'cache')
     peak, peak_bf16 = matmul_flops(), matmul_flops(dtype=torch.bfloat16)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, dense matmul fp32 {peak / 1e9:.0f} / bf16 {peak_bf16 / 1e9:.0f} GFLOP/s; "
-          f"{corpus.meta['train_docs']:,} train / {corpus.meta['val_docs']:,} held-out documents; {a.minutes} min per model", flush=True)
+          f"{corpus.meta['train_docs']:,} train / {corpus.meta['val_docs']:,} held-out documents; {f'{a.steps} steps' if a.steps else f'{a.minutes} min'} per model", flush=True)
 
     def metrics(kind, cfg, progress):
         "Train one model with `cfg`; its metrics dict."
@@ -68,6 +70,7 @@ def main():
 
     def planned(kind, over):
         "Time 10 and 60 probe steps; plan the cosine schedule over the steps that fit in the budget at the steady rate."
+        if a.steps: return load_config(a.config, overrides=[*base, f'train.max_iters={a.steps}', f'train.eval_interval={max(1, a.steps // 5)}', *over])
         secs = []
         for n in (10, 60):
             cfg = load_config(a.config, overrides=[*base, f'train.max_iters={n}', 'train.eval_windows=1', 'train.eval_iters=1', *over])
@@ -92,7 +95,8 @@ def main():
         rows.append(row)
         print(json.dumps(row), flush=True)
     ar = min((r for r in rows if r['graph'] is None), key=lambda r: r['val_bpc'], default=None)   # the best baseline is the reference
-    print(f"\ndense matmul peak fp32 {peak / 1e9:.0f} GFLOP/s, bf16 {peak_bf16 / 1e9:.0f} GFLOP/s; budget {a.minutes} min per model")
+    print(f"\ndense matmul peak fp32 {peak / 1e9:.0f} GFLOP/s, bf16 {peak_bf16 / 1e9:.0f} GFLOP/s; budget "
+          f"{f'{a.steps} steps' if a.steps else f'{a.minutes} min'} per model")
     if ar: print(f"reference: {ar['model']}")
     print(f"{'model':16s} {'bits/char':>16s} {'x AR':>6s} {'chars/s':>9s} {'x AR':>6s} {'MFU fp32':>9s} {'MFU bf16':>9s}")
     for r in rows:
