@@ -98,6 +98,11 @@ class Chromium:
         "Every URL the pages requested so far."
         return [e['params']['request']['url'] for e in self.events if e.get('method') == 'Network.requestWillBeSent']
 
+    def requests_from(self, document_url:str) -> list[str]:
+        "The URLs that the page at `document_url` requested, itself included: not the late requests of a page opened before it (a favicon, say)."
+        return [e['params']['request']['url'] for e in self.events
+                if e.get('method') == 'Network.requestWillBeSent' and e['params'].get('documentURL') == document_url]
+
     @property
     def errors(self) -> list[str]:
         "JavaScript exceptions, console errors and failed loads, as text."
