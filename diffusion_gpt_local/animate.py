@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np, torch
 from .config import DiffGPTError
 from .tokenizer import SEP
-from .sampler import sample_ids, prompt_ids, Prompt, resolve_sampler
+from .sampler import sample_ids, prompt_ids, Prompt, sample_settings
 from .trainer import atomic_write, autocast_dtype
 
 # %% auto #0
@@ -38,18 +38,18 @@ def record_trajectory(lm, n:int=4, steps:int|None=None, sampler:str|None=None, s
     "Sample `n` sequences from `lm` and keep every `every`-th state (and the last)."
     if n < 1 or every < 1: raise DiffGPTError(f"need n >= 1 and every >= 1, got n={n}, every={every}")
     sc, L = lm.cfg.sample, lm.cfg.model.block_size
-    steps, sampler = steps or sc.steps, resolve_sampler(sampler or sc.sampler, lm.graph)
+    st = sample_settings(lm, steps, sampler, temperature, top_p, remask_noise)
     ds = lm.ckpt.get('dataset', {})
     fixed = prompt_ids(prompt or Prompt(), lm.tok, L, ds.get('n_chars', 64) / max(1, ds.get('docs', 1)))
     states = []
     g = torch.Generator(device=device).manual_seed(lm.cfg.seed if seed is None else seed)
-    sample_ids(lm.model, lm.graph, lm.noise, n, L, steps, sampler, lm.cfg.diffusion.t_eps, g, device,
-               temperature=temperature or sc.temperature, top_p=top_p or sc.top_p, fixed=fixed.to(device), sep_id=lm.tok.sep_id,
+    sample_ids(lm.model, lm.graph, lm.noise, n, L, st['steps'], st['sampler'], lm.cfg.diffusion.t_eps, g, device,
+               temperature=st['temperature'], top_p=st['top_p'], fixed=fixed.to(device), sep_id=lm.tok.sep_id,
                trace=lambda i, x: states.append((i, x.cpu().numpy().copy())), amp=autocast_dtype(sc.dtype, torch.device(device)),
-               remask_noise=sc.remask_noise if remask_noise is None else remask_noise)
+               remask_noise=st['remask_noise'])
     keep = [k for k, (i, _) in enumerate(states) if i % every == 0 or k == len(states) - 1]
     return Trajectory(np.stack([states[k][1] for k in keep]), [states[k][0] for k in keep], (fixed >= 0).numpy(),
-                      lm.tok.chars, sampler, states[-1][0])
+                      lm.tok.chars, st['sampler'], states[-1][0])
 
 # %% ../nbs/07b_animate.ipynb #156b4b9c
 COLOURS = dict(bg=(24, 24, 27), header=(161, 161, 170), masked=(82, 82, 91), fixed=(96, 165, 250),

@@ -182,7 +182,7 @@ def train_main(argv=None) -> int:
         with open(os.devnull, 'w') as null, contextlib.redirect_stdout(null): return run_cli('diffgpt_train', _train, argv)
 
 # %% ../nbs/08_cli.ipynb #ff2b04eb
-from .sampler import generate_samples, Prompt, SAMPLERS, resolve_sampler
+from .sampler import generate_samples, Prompt, SAMPLERS
 from .novelty import NoveltyIndex
 from .animate import record_trajectory, render_gif
 from tqdm.auto import tqdm
@@ -273,12 +273,9 @@ def generate_one(path:Path, a, device, out_dir:Path, gif:Path|None=None) -> dict
     if len(g.samples) < n:
         warn(f"diffgpt_generate: warning: {name}: only {len(g.samples)} of {n} documents passed the filters after {g.rounds} batches "
              f"(rejected: {', '.join(f'{k} {v}' for k, v in g.rejected.items() if v) or 'none'})")
-    steps, sampler = a.steps or sc.steps, resolve_sampler(a.sampler or sc.sampler, lm.graph)
     sha = file_sha256(path)
     base = dict(model=str(path), model_sha256=sha, dataset=lm.ckpt['dataset']['name'], dataset_sha256=lm.ckpt['dataset']['sha256'],
-                seed=seed, sampler=sampler, steps=steps, temperature=float(a.temperature or sc.temperature),
-                top_p=float(a.top_p or sc.top_p), remask_noise=float(sc.remask_noise if a.remask_noise is None else a.remask_noise),
-                prompt=prompt.as_dict(), novelty_k=novelty.k if novelty else None)
+                seed=seed, **g.settings, prompt=prompt.as_dict(), novelty_k=novelty.k if novelty else None)
     records = [dict(index=i, text=s['text'], chars=len(s['text']), **base, batch=s['batch'], row=s['row'],
                     longest_copy=s.get('longest_copy')) for i, s in enumerate(g.samples)]
     records = [{k: r[k] for k in RECORD_FIELDS} for r in records]

@@ -17,7 +17,8 @@ from .trainer import autocast_dtype
 
 # %% auto #0
 __all__ = ['SAMPLERS', 'gumbel_noise', 'gumbel_argmax', 'resolve_sampler', 'top_p_filter', 'sample_ids', 'split_documents',
-           'trim_tail', 'Prompt', 'prompt_ids', 'clean_text', 'Generation', 'generate_samples', 'generate_documents']
+           'trim_tail', 'Prompt', 'prompt_ids', 'clean_text', 'Generation', 'sample_settings', 'generate_samples',
+           'generate_documents']
 
 # %% ../nbs/07_sampler.ipynb #2580414b
 def gumbel_noise(shape, generator=None, device=None) -> torch.Tensor:
@@ -252,8 +253,17 @@ class Generation:
     rejected: dict = field(default_factory=lambda: dict(short=0, long=0, duplicate=0, copy=0))
     network_calls_per_sample: float = 0.0
     rounds: int = 0
+    settings: dict = field(default_factory=dict)   # the reverse-process settings used (`sample_settings`)
     @property
     def texts(self) -> list[str]: return [s['text'] for s in self.samples]
+
+def sample_settings(lm, steps:int|None=None, sampler:str|None=None, temperature:float|None=None, top_p:float|None=None,
+                    remask_noise:float|None=None) -> dict:
+    "The reverse-process settings a call asks for, each one not given taken from the checkpoint's `sample` config; `sampler` resolved for the model's graph."
+    sc = lm.cfg.sample
+    return dict(sampler=resolve_sampler(sampler or sc.sampler, lm.graph), steps=steps or sc.steps,
+                temperature=float(temperature or sc.temperature), top_p=float(top_p or sc.top_p),
+                remask_noise=float(sc.remask_noise if remask_noise is None else remask_noise))
 
 def generate_samples(lm, n:int, steps:int|None=None, sampler:str|None=None, batch_size:int|None=None, seed:int|None=None,
                      device='cpu', min_chars:int|None=None, max_chars:int|None=None, unique:bool|None=None,
@@ -264,12 +274,11 @@ def generate_samples(lm, n:int, steps:int|None=None, sampler:str|None=None, batc
     checkpoint's `sample` config. `novelty(text) -> int` gives a document's longest verbatim copy from the corpus;
     with `max_copy` > 0 a document copying that many characters or more is rejected and another one sampled."""
     sc = lm.cfg.sample
-    steps, sampler, batch_size = steps or sc.steps, resolve_sampler(sampler or sc.sampler, lm.graph), batch_size or sc.batch_size
+    settings = sample_settings(lm, steps, sampler, temperature, top_p, remask_noise)
+    batch_size = batch_size or sc.batch_size
     min_chars = max(1, sc.min_chars if min_chars is None else min_chars)
     max_chars = sc.max_chars if max_chars is None else max_chars
     unique = sc.unique if unique is None else unique
-    temperature, top_p = temperature or sc.temperature, top_p or sc.top_p
-    remask_noise = sc.remask_noise if remask_noise is None else remask_noise
     cache = sc.cache if cache is None else cache
     max_copy = sc.max_copy if max_copy is None else max_copy
     if max_copy and novelty is None: raise DiffGPTError("max_copy needs a novelty index of the training corpus")
@@ -279,7 +288,8 @@ def generate_samples(lm, n:int, steps:int|None=None, sampler:str|None=None, batc
     ds = lm.ckpt.get('dataset', {})
     fixed = prompt_ids(prompt, lm.tok, L, ds.get('n_chars', 64 * max(1, ds.get('docs', 1))) / max(1, ds.get('docs', 1)))
     g = torch.Generator(device=device).manual_seed(lm.cfg.seed if seed is None else seed)
-    res, seen, tails, calls = Generation([]), set(), [], 0
+    res, seen, tails, calls = Generation([], settings=settings), set(), [], 0
+    amp = autocast_dtype(sc.dtype, torch.device(device))
     max_rounds = max_rounds or max(4, 4 * math.ceil(n / batch_size))
     bar = tqdm(total=n, disable=not progress, desc=desc, unit='doc', leave=False)
     def offer(text, batch, row) -> bool:
@@ -296,9 +306,9 @@ def generate_samples(lm, n:int, steps:int|None=None, sampler:str|None=None, batc
         need = n - len(res.samples)
         b = min(batch_size, need + need // 4 + 1 if prompt else 2 * need + 1)
         st = {}
-        ids = sample_ids(lm.model, lm.graph, lm.noise, b, L, steps, sampler, lm.cfg.diffusion.t_eps, g, device,
-                         temperature=temperature, cache=cache, stats=st, top_p=top_p, fixed=fixed.to(device), sep_id=lm.tok.sep_id,
-                         amp=autocast_dtype(sc.dtype, torch.device(device)), remask_noise=remask_noise)
+        ids = sample_ids(lm.model, lm.graph, lm.noise, b, L, settings['steps'], settings['sampler'], lm.cfg.diffusion.t_eps, g, device,
+                         temperature=settings['temperature'], cache=cache, stats=st, top_p=settings['top_p'], fixed=fixed.to(device),
+                         sep_id=lm.tok.sep_id, amp=amp, remask_noise=settings['remask_noise'])
         calls += st['network_rows']
         for r, row in enumerate(ids.cpu()):
             complete, tail = split_documents(lm.tok.decode(row))
