@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_cli.ipynb #80d6ce76
 from __future__ import annotations
-import argparse, contextlib, datetime, glob, json, os, re, signal, sys, time
+import argparse, atexit, contextlib, datetime, glob, json, os, re, signal, sys, time
 from dataclasses import asdict
 from pathlib import Path
 import torch, torch.distributed as dist
@@ -17,9 +17,9 @@ from .data import file_sha256
 from .sampler import generate_documents
 
 # %% auto #0
-__all__ = ['RECORD_FIELDS', 'run_cli', 'train_parser', 'up_to_date', 'train_one', 'torchrun_session', 'print_table', 'train_main',
-           'generate_parser', 'checkpoint_summary', 'novelty_for', 'generate_one', 'generate_main', 'eval_parser',
-           'evaluate_checkpoint', 'eval_main']
+__all__ = ['RECORD_FIELDS', 'run_cli', 'train_parser', 'up_to_date', 'train_one', 'torchrun_session', 'end_process',
+           'print_table', 'train_main', 'generate_parser', 'checkpoint_summary', 'novelty_for', 'generate_one',
+           'generate_main', 'eval_parser', 'evaluate_checkpoint', 'eval_main']
 
 # %% ../nbs/08_cli.ipynb #a4caae19
 def run_cli(prog:str, fn, argv) -> int:
@@ -146,6 +146,14 @@ def torchrun_session():
     try: yield current_world()
     finally: dist.destroy_process_group()
 
+def end_process(status:int):
+    "Exit with `status` now: run the `atexit` handlers and flush stdout/stderr while Python is fully alive, then `os._exit`, skipping the interpreter's shutdown."
+    atexit._run_exitfuncs()                 # what a normal exit would run first (tqdm, logging, torch.compile's worker pool)
+    for f in (sys.stdout, sys.stderr):
+        try: f.flush()
+        except (OSError, ValueError): pass  # a closed or broken pipe: nothing more can be said
+    os._exit(status)
+
 # %% ../nbs/08_cli.ipynb #bee2ff82
 def print_table(rows:list[dict], cols:list[tuple]):
     "Print rows as an aligned table; `cols` is (key, header, format)."
@@ -176,10 +184,14 @@ def _train(argv) -> int:
 
 def train_main(argv=None) -> int:
     "Console entry point of `diffgpt_train`; started by torchrun, every process runs it and they train each model together."
-    argv = sys.argv[1:] if argv is None else argv
+    entry, argv = argv is None, sys.argv[1:] if argv is None else argv
+    joins = int(os.environ.get('WORLD_SIZE', '1')) > 1 and not dist.is_initialized()
     with torchrun_session() as world:
-        if world.main: return run_cli('diffgpt_train', _train, argv)
-        with open(os.devnull, 'w') as null, contextlib.redirect_stdout(null): return run_cli('diffgpt_train', _train, argv)
+        if world.main: status = run_cli('diffgpt_train', _train, argv)
+        else:
+            with open(os.devnull, 'w') as null, contextlib.redirect_stdout(null): status = run_cli('diffgpt_train', _train, argv)
+    if entry and joins: end_process(status)   # the process's own command under torchrun: see `end_process`
+    return status
 
 # %% ../nbs/08_cli.ipynb #ff2b04eb
 from .sampler import generate_samples, Prompt, SAMPLERS
