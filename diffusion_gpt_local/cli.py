@@ -135,10 +135,14 @@ def train_one(name:str, a) -> dict:
     return _row(name, res.ckpt, out, f"resumed at step {resume['progress']['step']:,}" if resume else 'trained')
 
 # %% ../nbs/08_cli.ipynb #2d42b02b
+def _must_join() -> bool:
+    "Started by torchrun with other processes (`WORLD_SIZE` > 1) and not yet in the process group."
+    return int(os.environ.get('WORLD_SIZE', '1')) > 1 and not dist.is_initialized()
+
 @contextlib.contextmanager
 def torchrun_session():
     "Under torchrun (`WORLD_SIZE` > 1) join its process group for the block and leave it afterwards; yields this process's `World`."
-    if int(os.environ.get('WORLD_SIZE', '1')) <= 1 or dist.is_initialized():
+    if not _must_join():
         yield current_world(); return
     local, cuda = int(os.environ.get('LOCAL_RANK', '0')), torch.cuda.is_available()
     if cuda and local < torch.cuda.device_count(): torch.cuda.set_device(local)
@@ -185,7 +189,7 @@ def _train(argv) -> int:
 def train_main(argv=None) -> int:
     "Console entry point of `diffgpt_train`; started by torchrun, every process runs it and they train each model together."
     entry, argv = argv is None, sys.argv[1:] if argv is None else argv
-    joins = int(os.environ.get('WORLD_SIZE', '1')) > 1 and not dist.is_initialized()
+    joins = _must_join()
     with torchrun_session() as world:
         if world.main: status = run_cli('diffgpt_train', _train, argv)
         else:
