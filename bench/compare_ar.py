@@ -14,6 +14,9 @@ Variants: default (absorbing graph, flat-weighted masked loss, ELBO from the mas
 mdlm (absorbing, ELBO-weighted masked loss), sedd (absorbing, score entropy), uniform (uniform
 graph, score entropy), compiled (default with torch.compile), fp32 (default in float32 even where the
 CPU has native bf16), notime (no time conditioning). --set KEY=VALUE overrides apply to every model.
+Baselines (--ar-variant, default same): same (this project's blocks: rotary attention plus the causal
+depthwise convolution the diffusion model also has, the reference) and plain (no convolution: the
+plain char-GPT of DEVELOPERS.md's bar, Karpathy's baby GPT with rotary positions).
 MFU is reported against both the float32 and the bf16 matmul peak: with `train.dtype: auto` a CPU
 with native bf16 trains under bf16 autocast.
 """
@@ -29,6 +32,8 @@ VARIANTS = {'default': [], 'mdlm': ['train.weighting=elbo', 'diffusion.loss=mask
             'sedd': ['train.weighting=elbo', 'diffusion.loss=score_entropy'],
             'uniform': ['train.weighting=elbo', 'diffusion.graph=uniform', 'diffusion.loss=score_entropy'],
             'compiled': ['train.compile=true'], 'fp32': ['train.dtype=float32'], 'notime': ['model.time_conditioning=false']}
+
+AR_VARIANTS = {'same': [], 'plain': ['model.conv_kernel=0']}
 
 def matmul_flops(n=2048, reps=8, rounds=3, dtype=torch.float32) -> float:
     "Best dense matmul FLOP/s of this process (n×n @ n×n in `dtype`)."
@@ -50,6 +55,8 @@ def main():
     p.add_argument('--steps', type=int, help='train every model for exactly this many steps instead of a wall-clock budget')
     p.add_argument('--variant', action='append', choices=list(VARIANTS), help='diffusion variant(s) (default: default)')
     p.add_argument('--no-ar', action='store_true', help='skip the autoregressive baseline')
+    p.add_argument('--no-diffusion', action='store_true', help='train the baseline(s) only')
+    p.add_argument('--ar-variant', action='append', choices=list(AR_VARIANTS), help='baseline(s) to train (default: same)')
     p.add_argument('--ar-fp32', action='store_true', help='also train the baseline in float32; the better of the two is the reference')
     p.add_argument('--t-samples', type=int, default=16, help='diffusion times drawn per held-out window for the ELBO (more: smaller standard error)')
     p.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE')
@@ -79,14 +86,17 @@ def main():
         return load_config(a.config, overrides=[*base, f'train.max_iters={steps}', f'train.max_minutes={a.minutes}',
                                                 f'train.eval_interval={max(1, steps // 5)}', *over])
     rows = []
-    todo = ([] if a.no_ar else [('ar', 'autoregressive', [])] + ([('ar', 'autoregressive fp32', ['train.dtype=float32'])] if a.ar_fp32 else []))
-    todo += [('diffusion', v, VARIANTS[v]) for v in variants]
+    todo = []
+    for v in ([] if a.no_ar else a.ar_variant or ['same']):
+        name = 'autoregressive' + ('' if v == 'same' else f' {v}')
+        todo += [('ar', name, AR_VARIANTS[v])] + ([('ar', f'{name} fp32', [*AR_VARIANTS[v], 'train.dtype=float32'])] if a.ar_fp32 else [])
+    todo += [] if a.no_diffusion else [('diffusion', v, VARIANTS[v]) for v in variants]
     for kind, name, over in todo:
         cfg = planned(kind, over)
         print(f"== {name}: {cfg.train.max_iters} steps planned", flush=True)
         m = metrics(kind, cfg, True)
         fpc = flops_per_char(cfg.model, corpus.tok.vocab_size)
-        row = dict(model=name, graph=None if kind == 'ar' else cfg.diffusion.graph, loss=None if kind == 'ar' else cfg.diffusion.loss,
+        row = dict(model=name, plain=kind == 'ar' and cfg.model.conv_kernel == 0, graph=None if kind == 'ar' else cfg.diffusion.graph, loss=None if kind == 'ar' else cfg.diffusion.loss,
                    weighting=None if kind == 'ar' else cfg.train.weighting, steps=m['steps'], seconds=m['seconds'],
                    chars_per_sec=m['chars_per_sec'], params=m['params'], flops_per_char=fpc,
                    achieved_gflops=round(fpc * m['chars_per_sec'] / 1e9, 1), mfu=round(fpc * m['chars_per_sec'] / peak, 3),
@@ -94,16 +104,22 @@ def main():
                    val_bpc=round(m['val_bpc'], 4), val_bpc_se=round(m['val_bpc_se'], 4), heldout_chars=m['eval']['chars'])
         rows.append(row)
         print(json.dumps(row), flush=True)
-    ar = min((r for r in rows if r['graph'] is None), key=lambda r: r['val_bpc'], default=None)   # the best baseline is the reference
+    ars = [r for r in rows if r['graph'] is None]
+    ar = min((r for r in ars if not r['plain']), key=lambda r: r['val_bpc'], default=None) or min(ars, key=lambda r: r['val_bpc'], default=None)
+    # the best baseline with this project's blocks is the reference (a plain one only when it is the only kind trained)
     print(f"\ndense matmul peak fp32 {peak / 1e9:.0f} GFLOP/s, bf16 {peak_bf16 / 1e9:.0f} GFLOP/s; budget "
           f"{f'{a.steps} steps' if a.steps else f'{a.minutes} min'} per model")
     if ar: print(f"reference: {ar['model']}")
-    print(f"{'model':16s} {'bits/char':>16s} {'x AR':>6s} {'chars/s':>9s} {'x AR':>6s} {'MFU fp32':>9s} {'MFU bf16':>9s}")
+    print(f"{'model':24s} {'bits/char':>16s} {'x AR':>6s} {'chars/s':>9s} {'x AR':>6s} {'MFU fp32':>9s} {'MFU bf16':>9s}")
     for r in rows:
         rel = f"{r['val_bpc'] / ar['val_bpc']:.3f}" if ar else '-'
         speed = f"{r['chars_per_sec'] / ar['chars_per_sec']:.2f}" if ar else '-'
-        print(f"{r['model']:16s} {r['val_bpc']:8.4f} ± {r['val_bpc_se']:.4f} {rel:>6s} {r['chars_per_sec']:9,.0f} {speed:>6s} "
+        print(f"{r['model']:24s} {r['val_bpc']:8.4f} ± {r['val_bpc_se']:.4f} {rel:>6s} {r['chars_per_sec']:9,.0f} {speed:>6s} "
               f"{r['mfu']:9.1%} {r['mfu_bf16']:9.1%}")
+    plain = min((r for r in ars if r['plain']), key=lambda r: r['val_bpc'], default=None)
+    if plain and plain is not ar:
+        for r in rows:
+            if r['graph']: print(f"{r['model']} vs the best plain baseline ({plain['model']}): {r['val_bpc'] / plain['val_bpc']:.3f} x its bits/char")
 
 if __name__ == '__main__':
     main()
