@@ -15,8 +15,10 @@ mdlm (absorbing, ELBO-weighted masked loss), sedd (absorbing, score entropy), un
 graph, score entropy), compiled (default with torch.compile), fp32 (default in float32 even where the
 CPU has native bf16), notime (no time conditioning). --set KEY=VALUE overrides apply to every model.
 Baselines (--ar-variant, default same): same (this project's blocks: rotary attention plus the causal
-depthwise convolution the diffusion model also has, the reference) and plain (no convolution: the
-plain char-GPT of DEVELOPERS.md's bar, Karpathy's baby GPT with rotary positions).
+depthwise convolution the diffusion model also has, and the configured optimizer), adamw (the same
+trained with AdamW alone: with Muon the baseline overfits Tiny Shakespeare within 10 minutes) and
+plain (no convolution: the plain char-GPT of DEVELOPERS.md's bar, Karpathy's baby GPT with rotary
+positions). The best same or adamw baseline is the reference.
 MFU is reported against both the float32 and the bf16 matmul peak: with `train.dtype: auto` a CPU
 with native bf16 trains under bf16 autocast.
 """
@@ -33,7 +35,7 @@ VARIANTS = {'default': [], 'mdlm': ['train.weighting=elbo', 'diffusion.loss=mask
             'uniform': ['train.weighting=elbo', 'diffusion.graph=uniform', 'diffusion.loss=score_entropy'],
             'compiled': ['train.compile=true'], 'fp32': ['train.dtype=float32'], 'notime': ['model.time_conditioning=false']}
 
-AR_VARIANTS = {'same': [], 'plain': ['model.conv_kernel=0']}
+AR_VARIANTS = {'same': [], 'plain': ['model.conv_kernel=0'], 'adamw': ['train.optimizer=adamw']}
 
 def matmul_flops(n=2048, reps=8, rounds=3, dtype=torch.float32) -> float:
     "Best dense matmul FLOP/s of this process (n×n @ n×n in `dtype`)."
