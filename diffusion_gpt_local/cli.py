@@ -67,14 +67,16 @@ def train_parser() -> argparse.ArgumentParser:
     _common(p)
     return p
 
-def up_to_date(out:Path, cfg, data_path:Path) -> dict|None:
-    "The checkpoint at `out` if it was trained with these settings on this very corpus (same sha256), else None."
+def up_to_date(out:Path, cfg, data_path:Path, say=None) -> dict|None:
+    "The checkpoint at `out` if it was trained with these settings on this very corpus (same sha256), else None; `say(line)` tells why one is out of date."
     if not out.is_file(): return None
     try: ck = load_checkpoint(out)
     except DiffGPTError as e:
         print(f"diffgpt_train: warning: {e}; training it again", file=sys.stderr); return None
-    if ck['dataset'].get('sha256') != file_sha256(data_path) or config_diff(ck['config'], asdict(cfg)) is not None: return None
-    return ck
+    why = (f"{data_path} has changed since it was trained" if ck['dataset'].get('sha256') != file_sha256(data_path)
+           else (d := config_diff(ck['config'], asdict(cfg))) and f"it was trained with other settings ({d})")
+    if why and say: say(f"{out} is out of date: {why}; training it again")
+    return None if why else ck
 
 def _drop_leftover(state:Path, ck:dict):
     "Delete a training state left beside the finished checkpoint of the same run (by a crash between writing one and deleting the other)."
@@ -110,7 +112,8 @@ def train_one(name:str, a) -> dict:
     cfg, path, device, out = in_turns(prepare, world)
     state = state_path(out)
     def finished() -> dict|None:
-        if a.force or (ck := up_to_date(out, cfg, path)) is None: return None
+        say = None if a.quiet else lambda line: print(f"{name}: {line}", flush=True)
+        if a.force or (ck := up_to_date(out, cfg, path, say)) is None: return None
         _drop_leftover(state, ck)
         return _row(name, ck, out, 'up to date')
     if (row := from_rank0(finished, world)) is not None:
