@@ -13,7 +13,7 @@ achieved model FLOP/s over this machine's dense float32 matmul FLOP/s, measured 
 Variants: default (absorbing graph, flat-weighted masked loss, ELBO from the masked loss),
 mdlm (absorbing, ELBO-weighted masked loss), sedd (absorbing, score entropy), uniform (uniform
 graph, score entropy), compiled (default with torch.compile), fp32 (default in float32 even where the
-CPU has native bf16), notime (no time conditioning). --set KEY=VALUE overrides apply to every model.
+CPU has native bf16), notime (no time conditioning), adamw (default with AdamW alone instead of Muon). --set KEY=VALUE overrides apply to every model.
 Baselines (--ar-variant, default same): same (this project's blocks: rotary attention plus the causal
 depthwise convolution the diffusion model also has, and the configured optimizer), adamw (the same
 trained with AdamW alone: with Muon the baseline overfits Tiny Shakespeare within 10 minutes) and
@@ -33,7 +33,8 @@ from diffusion_gpt_local.baseline import train_ar, flops_per_char
 VARIANTS = {'default': [], 'mdlm': ['train.weighting=elbo', 'diffusion.loss=masked'],
             'sedd': ['train.weighting=elbo', 'diffusion.loss=score_entropy'],
             'uniform': ['train.weighting=elbo', 'diffusion.graph=uniform', 'diffusion.loss=score_entropy'],
-            'compiled': ['train.compile=true'], 'fp32': ['train.dtype=float32'], 'notime': ['model.time_conditioning=false']}
+            'compiled': ['train.compile=true'], 'fp32': ['train.dtype=float32'], 'notime': ['model.time_conditioning=false'],
+            'adamw': ['train.optimizer=adamw']}
 
 AR_VARIANTS = {'same': [], 'plain': ['model.conv_kernel=0'], 'adamw': ['train.optimizer=adamw']}
 
