@@ -73,10 +73,12 @@ def up_to_date(out:Path, cfg, data_path:Path, say=None) -> dict|None:
     try: ck = load_checkpoint(out)
     except DiffGPTError as e:
         print(f"diffgpt_train: warning: {e}; training it again", file=sys.stderr); return None
-    why = (f"{data_path} has changed since it was trained" if ck['dataset'].get('sha256') != file_sha256(data_path)
-           else (d := config_diff(ck['config'], asdict(cfg))) and f"it was trained with other settings ({d})")
-    if why and say: say(f"{out} is out of date: {why}; training it again")
-    return None if why else ck
+    why = None
+    if ck['dataset'].get('sha256') != file_sha256(data_path): why = f"{data_path} has changed since it was trained"
+    elif d := config_diff(ck['config'], asdict(cfg)): why = f"it was trained with other settings ({d})"
+    if why is None: return ck
+    if say: say(f"{out} is out of date: {why}; training it again")
+    return None
 
 def _drop_leftover(state:Path, ck:dict):
     "Delete a training state left beside the finished checkpoint of the same run (by a crash between writing one and deleting the other)."

@@ -84,16 +84,15 @@ class MuonAdamW:
 
 def make_optimizer(model:torch.nn.Module, tc, device:torch.device):
     "`tc.optimizer`: `muon` (Muon on `muon_matrices`, AdamW on the rest) or `adamw`; AdamW decays 2-D weights except embeddings and is fused on CUDA and CPU."
-    hidden = {id(p) for p in muon_matrices(model)} if tc.optimizer == 'muon' else set()
+    mats = muon_matrices(model) if tc.optimizer == 'muon' else []
+    hidden = {id(p) for p in mats}
     decay, no_decay = [], []
     for name, p in model.named_parameters():
         if id(p) not in hidden: (decay if p.dim() >= 2 and 'emb' not in name else no_decay).append(p)
     groups = [dict(params=decay, weight_decay=tc.weight_decay), dict(params=no_decay, weight_decay=0.0)]
     adamw = torch.optim.AdamW(groups, lr=tc.lr, betas=(tc.beta1, tc.beta2), fused=device.type in ('cuda', 'cpu'))
-    if not hidden: return adamw
-    muon = torch.optim.Muon([p for p in model.parameters() if id(p) in hidden], lr=tc.lr, weight_decay=tc.weight_decay,
-                            adjust_lr_fn='match_rms_adamw')
-    return MuonAdamW(muon, adamw)
+    if not mats: return adamw
+    return MuonAdamW(torch.optim.Muon(mats, lr=tc.lr, weight_decay=tc.weight_decay, adjust_lr_fn='match_rms_adamw'), adamw)
 
 class EMA:
     "Exponential moving average of a model's parameters (float32 copies), with a warm-up: see `decay_at`."
