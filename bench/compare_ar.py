@@ -13,7 +13,8 @@ achieved model FLOP/s over this machine's dense float32 matmul FLOP/s, measured 
 Variants: default (absorbing graph, flat-weighted masked loss, ELBO from the masked loss),
 mdlm (absorbing, ELBO-weighted masked loss), sedd (absorbing, score entropy), uniform (uniform
 graph, score entropy), compiled (default with torch.compile), fp32 (default in float32 even where the
-CPU has native bf16), notime (no time conditioning), adamw (default with AdamW alone instead of Muon). --set KEY=VALUE overrides apply to every model.
+CPU has native bf16), notime (no time conditioning), adamw (default with AdamW alone instead of Muon),
+blockN (block diffusion with blocks of N characters: 2, 4, 8, 16), whole (the whole window at once, block 0). --set KEY=VALUE overrides apply to every model.
 Baselines (--ar-variant, default same): same (this project's blocks: rotary attention plus the causal
 depthwise convolution the diffusion model also has, and the configured optimizer), adamw (the same
 trained with AdamW alone: with Muon the baseline overfits Tiny Shakespeare within 10 minutes) and
@@ -34,7 +35,8 @@ VARIANTS = {'default': [], 'mdlm': ['train.weighting=elbo', 'diffusion.loss=mask
             'sedd': ['train.weighting=elbo', 'diffusion.loss=score_entropy'],
             'uniform': ['train.weighting=elbo', 'diffusion.graph=uniform', 'diffusion.loss=score_entropy'],
             'compiled': ['train.compile=true'], 'fp32': ['train.dtype=float32'], 'notime': ['model.time_conditioning=false'],
-            'adamw': ['train.optimizer=adamw']}
+            'adamw': ['train.optimizer=adamw'], 'block2': ['diffusion.block=2'], 'block4': ['diffusion.block=4'],
+            'block8': ['diffusion.block=8'], 'block16': ['diffusion.block=16'], 'whole': ['diffusion.block=0']}
 
 AR_VARIANTS = {'same': [], 'plain': ['model.conv_kernel=0'], 'adamw': ['train.optimizer=adamw']}
 
@@ -98,8 +100,8 @@ def main():
         cfg = planned(kind, over)
         print(f"== {name}: {cfg.train.max_iters} steps planned", flush=True)
         m = metrics(kind, cfg, True)
-        fpc = flops_per_char(cfg.model, corpus.tok.vocab_size)
-        row = dict(model=name, plain=kind == 'ar' and cfg.model.conv_kernel == 0, graph=None if kind == 'ar' else cfg.diffusion.graph, loss=None if kind == 'ar' else cfg.diffusion.loss,
+        fpc = flops_per_char(cfg.model, corpus.tok.vocab_size, streams=2 if kind == 'diffusion' and cfg.diffusion.block else 1)
+        row = dict(model=name, block=None if kind == 'ar' else cfg.diffusion.block, plain=kind == 'ar' and cfg.model.conv_kernel == 0, graph=None if kind == 'ar' else cfg.diffusion.graph, loss=None if kind == 'ar' else cfg.diffusion.loss,
                    weighting=None if kind == 'ar' else cfg.train.weighting, steps=m['steps'], seconds=m['seconds'],
                    chars_per_sec=m['chars_per_sec'], params=m['params'], flops_per_char=fpc,
                    achieved_gflops=round(fpc * m['chars_per_sec'] / 1e9, 1), mfu=round(fpc * m['chars_per_sec'] / peak, 3),

@@ -10,6 +10,8 @@ quality unseen.
     python bench/sampling_speed.py --steps 16 32 64 128         # the settings to time
     python bench/sampling_speed.py --steps 32 64a 32rn5 --no-baselines  # a: analytic, r: remask (nT: noise T); skip the slow references
     python bench/sampling_speed.py --device cuda --notebook-samples 20   # the samplers on a GPU (models still trained on the CPU)
+    python bench/sampling_speed.py --set diffusion.block=4 --keep /tmp/block4 --notebook-model /tmp/sampling_models/diffusion.pt
+                                                              # a block-diffusion model; the notebook way timed on a whole-window one
 
 Models are trained on Tiny Shakespeare with config.yaml's defaults (as bench/compare_ar.py does).
 """
@@ -63,6 +65,8 @@ def main():
     p.add_argument('--device', default='cpu', help='run the samplers on this device (cpu, cuda); the models are trained on the CPU')
     p.add_argument('--no-baselines', action='store_true', help='skip the notebook-way and AR timings (ratios against them are then not shown)')
     p.add_argument('--notebook-samples', type=int, default=100, help='samples to time the one-at-a-time way (extrapolated to --samples)')
+    p.add_argument('--notebook-model', help='checkpoint to time the notebook way with (default: the diffusion model itself); '
+                   'for a block-diffusion model give a whole-window model of the same size, e.g. diffusion.pt of an earlier --keep folder')
     p.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE')
     a = p.parse_args()
     settings = [(x, parse_setting(x)) for x in a.steps or []]
@@ -106,7 +110,9 @@ def main():
     k = 0 if a.no_baselines else min(a.notebook_samples, n)
     if k:
         t0 = time.perf_counter()
-        ids = torch.cat([sample_ids(lm.model, lm.graph, lm.noise, 1, L, 128, 'analytic', lm.cfg.diffusion.t_eps, g, dev) for _ in range(k)])
+        nb = model_from_checkpoint(Path(a.notebook_model), device=dev) if a.notebook_model else lm
+        if nb.cfg.diffusion.block: p.error('the notebook way needs a whole-window model: give one with --notebook-model')
+        ids = torch.cat([sample_ids(nb.model, nb.graph, nb.noise, 1, L, 128, 'analytic', nb.cfg.diffusion.t_eps, g, dev) for _ in range(k)])
         sync()
         record('notebook: 1 at a time, 128 steps', (time.perf_counter() - t0) * n / k, ids, measured_samples=k, steps=128, batch=1)
         notebook = rows[-1]['seconds']

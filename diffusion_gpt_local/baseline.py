@@ -171,9 +171,9 @@ def score_documents(model:CharGPT, tok:CharTokenizer, docs:list[str], batch_size
     return out
 
 # %% ../nbs/09_baseline.ipynb #3a47bc58
-def flops_per_char(cfg:ModelConfig, vocab_size:int, training:bool=True) -> float:
-    "Model FLOPs per character for a `cfg`-sized transformer (forward, or forward + backward)."
+def flops_per_char(cfg:ModelConfig, vocab_size:int, training:bool=True, streams:int=1) -> float:
+    "Model FLOPs per character for a `cfg`-sized transformer (forward, or forward + backward) that reads each character `streams` times."
     d, L, T, k = cfg.n_embd, cfg.n_layer, cfg.block_size, cfg.conv_kernel
-    matmul = L * (3 * d * d + d * d + 8 * d * d) + d * vocab_size
-    fwd = 2 * matmul + 2 * k * d + L * 4 * T * d
+    matmul = streams * L * (3 * d * d + d * d + 8 * d * d) + d * vocab_size
+    fwd = 2 * matmul + streams * (2 * k * d + L * 4 * T * d)
     return 3 * fwd if training else fwd

@@ -134,7 +134,8 @@ def train_one(name:str, a) -> dict:
     if not a.quiet:
         m = cfg.model
         print(f"{name}: {corpus.meta['docs']:,} documents, {corpus.meta['n_chars']:,} chars, vocab {corpus.tok.vocab_size}; "
-              f"model {m.n_layer}x{m.n_embd} block {m.block_size}, {cfg.diffusion.graph}/{cfg.diffusion.loss}, "
+              f"model {m.n_layer}x{m.n_embd} block {m.block_size}, {cfg.diffusion.graph}/{cfg.diffusion.loss}"
+              f"{f', diffusion in blocks of {cfg.diffusion.block}' if cfg.diffusion.block else ''}, "
               f"{cfg.train.max_iters} steps on {device}" + (f" x {world.size} processes" if world.size > 1 else ''), flush=True)
     res = train(cfg, corpus, out, progress=not a.quiet, resume=resume or False)
     return _row(name, res.ckpt, out, f"resumed at step {resume['progress']['step']:,}" if resume else 'trained')
@@ -218,7 +219,7 @@ def generate_parser() -> argparse.ArgumentParser:
     p.add_argument('--info', action='store_true', help="print each checkpoint's config, dataset fingerprint and metrics; generate nothing")
     s = p.add_argument_group('sampler')
     s.add_argument('--sampler', choices=SAMPLERS, help='reverse step: analytic, euler, remask (absorbing graph), or auto (remask on the absorbing graph, else analytic) (default: sample.sampler)')
-    s.add_argument('--steps', type=int, help='reverse-diffusion steps (default: sample.steps)')
+    s.add_argument('--steps', type=int, help='reverse-diffusion steps per sample; a block-diffusion model shares them out among its blocks, at least one and at most one per character each (default: sample.steps)')
     s.add_argument('--temperature', type=float, help='sampling temperature (default: sample.temperature)')
     s.add_argument('--top-p', '--top_p', type=float, dest='top_p', help='nucleus sampling, 0 < p <= 1 (default: sample.top_p)')
     s.add_argument('--remask-noise', '--remask_noise', type=float, dest='remask_noise',
@@ -284,6 +285,9 @@ def generate_one(path:Path, a, device, out_dir:Path, gif:Path|None=None) -> dict
     prompt = Prompt(a.prefix, a.suffix, a.template, a.hole, a.length)
     max_copy = sc.max_copy if a.max_copy is None else a.max_copy
     warn = lambda msg: print(msg, file=sys.stderr, flush=True)
+    if lm.cfg.diffusion.block and (prompt.suffix or prompt.template):
+        warn(f"diffgpt_generate: note: {name} writes left to right in blocks of {lm.cfg.diffusion.block} characters and sees the "
+             f"{'suffix' if prompt.suffix else 'template'}'s later characters only when it reaches them (a whole-window model, diffusion.block: 0, leads into them)")
     novelty = None if a.no_novelty and not max_copy else novelty_for(lm, min(12, max_copy) if max_copy else 12, bool(max_copy), warn)
     seed = lm.cfg.seed if a.seed is None else a.seed
     t0 = time.time()

@@ -65,6 +65,7 @@ class DiffusionConfig:
     sigma_min: float = opt(1e-4, 'geometric schedule: total noise at t=0', gt=0.0)
     sigma_max: float = opt(20.0, 'geometric schedule: total noise at t=1', gt=0.0)
     t_eps: float = opt(1e-3, 'smallest time drawn in training; the sampler stops here and denoises', gt=0.0, lt=0.5)
+    block: int = opt(0, 'block diffusion: write the window left to right in blocks of this many characters, each denoised given the clean text before it (absorbing graph; must divide model.block_size); 0: the whole window at once', ge=0)
 
 @dataclass
 class TrainConfig:
@@ -95,7 +96,7 @@ class TrainConfig:
 class SampleConfig:
     "Generation."
     sampler: str = opt('auto', 'reverse step: `analytic` (Tweedie tau-leaping), `euler`, `remask` (absorbing graph: confidence-ordered unmasking with re-masking), or `auto` (remask on the absorbing graph, analytic on the uniform one)', choices=('auto', 'analytic', 'euler', 'remask'))
-    steps: int = opt(32, 'reverse-diffusion steps per sample', ge=1)
+    steps: int = opt(32, 'reverse-diffusion steps per sample (block diffusion: shared out among the blocks, at least one and at most one per character each)', ge=1)
     temperature: float = opt(1.0, 'divide the network output by this before sampling (<1: safer, more common characters)', gt=0.0)
     top_p: float = opt(1.0, 'nucleus sampling: draw only from the likeliest characters whose probabilities add up to this (1 = off)', gt=0.0, le=1.0)
     num_samples: int = opt(100, 'documents written by `diffgpt_generate`', ge=1)
@@ -182,6 +183,9 @@ def check_relations(cfg:Config) -> Config:
         raise ConfigError(f"diffusion.loss: 'masked' needs graph 'absorbing' (use 'score_entropy' with '{d.graph}')")
     if t.weighting == 'flat' and d.graph != 'absorbing':
         raise ConfigError(f"train.weighting: 'flat' needs graph 'absorbing' (use 'elbo' with '{d.graph}')")
+    if d.block and d.graph != 'absorbing': raise ConfigError(f"diffusion.block: block diffusion needs graph 'absorbing', not '{d.graph}' (or block: 0)")
+    if d.block and m.block_size % d.block:
+        raise ConfigError(f"diffusion.block: {d.block} does not divide model.block_size={m.block_size}")
     if d.sigma_min >= d.sigma_max: raise ConfigError(f"diffusion.sigma_min: must be < sigma_max ({d.sigma_max})")
     if t.min_lr > t.lr: raise ConfigError(f"train.min_lr: {t.min_lr} is larger than lr={t.lr}")
     return cfg

@@ -31,11 +31,11 @@ class Rotary(nn.Module):
         ang = torch.outer(torch.arange(max_len).float(), inv)           # (T, hd/2)
         self.register_buffer('cos', torch.cat([ang.cos(), ang.cos()], -1), persistent=False)
         self.register_buffer('sin', torch.cat([ang.sin(), ang.sin()], -1), persistent=False)
-    def forward(self, x):
-        "Rotate `x` of shape (B, H, T, hd)."
-        T = x.shape[-2]
+    def forward(self, x, start:int=0):
+        "Rotate `x` of shape (..., T, hd) whose rows sit at positions `start`, ..., `start`+T-1."
+        cos, sin = self.cos[start:start + x.shape[-2]].to(x.dtype), self.sin[start:start + x.shape[-2]].to(x.dtype)
         x1, x2 = x.chunk(2, dim=-1)
-        return x * self.cos[:T].to(x.dtype) + torch.cat([-x2, x1], -1) * self.sin[:T].to(x.dtype)
+        return x * cos + torch.cat([-x2, x1], -1) * sin
 
 # %% ../nbs/04_model.ipynb #673ac386
 def attend(q:torch.Tensor, k:torch.Tensor, v:torch.Tensor, causal:bool=False, dropout_p:float=0.0) -> torch.Tensor:

@@ -223,8 +223,9 @@ def _style_table(e:dict) -> str:
 def _model_section(e:dict) -> str:
     cfg, m, ds = e['config'], e['metrics'], e['dataset']
     mc, dc = cfg.get('model') or {}, cfg.get('diffusion') or {}
+    blocks = f", diffusion in blocks of {dc['block']}" if dc.get('block') else ''
     meta = (f"{html.escape(e['path'])} · dataset {html.escape(str(ds.get('name')))} ({html.escape(str(ds.get('file')))}, sha256 {html.escape(str(ds.get('sha256', ''))[:12])}) · "
-            f"{mc.get('n_layer')}×{mc.get('n_embd')}, block {mc.get('block_size')}, {dc.get('graph')}/{dc.get('loss')} · "
+            f"{mc.get('n_layer')}×{mc.get('n_embd')}, block {mc.get('block_size')}, {dc.get('graph')}/{dc.get('loss')}{blocks} · "
             f"{_f(m.get('steps'))} steps on {html.escape(str(m.get('device')))} · created {html.escape(str(e['created']))}")
     curve = f'<img class="curve" alt="loss curve of {html.escape(e["name"])}" src="{png_data_uri(e["curve"])}">' if e['curve'] else ''
     notes = ''.join(f'<p class="note">{html.escape(n)}</p>' for n in e['notes'])

@@ -112,6 +112,24 @@ def _remask_loop(net, graph:Graph, noise:Noise, x:torch.Tensor, free:torch.Tenso
         if trace: trace(i + 1, x)
     return x
 
+def _reverse(net, graph:Graph, noise:Noise, x:torch.Tensor, free:torch.Tensor, steps:int, sampler:str, t_eps:float,
+             generator, impose, ban, trace, progress:bool, tau:float=0.0) -> torch.Tensor:
+    "Run `steps` reverse steps of `sampler` on `x` from t=1 down to `t_eps` (plus the final denoising step of analytic/euler)."
+    B = len(x)
+    ts = torch.linspace(1.0, t_eps, steps + 1, dtype=torch.float64, device=x.device)
+    if sampler == 'remask': return _remask_loop(net, graph, noise, x, free, steps, ts, generator, impose, ban, trace, progress, tau)
+    for i in tqdm(range(steps), disable=not progress, leave=False, desc='denoising'):
+        t, s = ts[i], ts[i + 1]
+        sb_t = noise.total(t).expand(B)
+        log_s = graph.log_score(net(x, sb_t), sb_t)
+        probs = graph.step_probs(log_s, x, sb_t - noise.total(s).expand(B), (noise.rate(t) * (t - s)).expand(B), sampler)
+        x = impose(gumbel_argmax(ban(probs), generator))
+        if trace: trace(i + 1, x)
+    sb = noise.total(ts[-1]).expand(B)
+    x = impose(gumbel_argmax(ban(graph.denoise_probs(graph.log_score(net(x, sb), sb), x, sb)), generator))
+    if trace: trace(steps + 1, x)
+    return x
+
 @torch.no_grad()
 def sample_ids(model, graph:Graph, noise:Noise, batch_size:int, length:int, steps:int=128, sampler:str='analytic',
                t_eps:float=1e-3, generator=None, device='cpu', progress:bool=False, temperature:float=1.0,
@@ -120,26 +138,32 @@ def sample_ids(model, graph:Graph, noise:Noise, batch_size:int, length:int, step
     """Generate a (batch_size, length) tensor of ids with `steps` reverse steps (plus a final denoising step for
     analytic/euler). `fixed` (length,) or (B, length) holds ids to impose at every step, -1 where the model writes,
     -2 where it writes anything but `sep_id`; `trace(step, x)` sees the state before the first step and after every step;
-    `amp` is the autocast dtype of the network (None: float32); `remask_noise` the remask sampler's choice temperature τ."""
+    `amp` is the autocast dtype of the network (None: float32); `remask_noise` the remask sampler's choice temperature τ.
+    A block-diffusion model (`model.block` > 0) writes the blocks left to right, `steps` shared out among them (at least one each, at most one per character)."""
     sampler = resolve_sampler(sampler, graph)
     if sampler == 'remask' and not graph.absorbing:
         raise DiffGPTError("sampler 'remask' needs the absorbing graph; this model uses the uniform graph (choose analytic or euler)")
     B, dev = batch_size, torch.device(device)
-    cache = cache and graph.absorbing and sampler != 'remask'
+    block = getattr(model, 'block', 0)
+    if block and length % block: raise DiffGPTError(f"length {length} is not a whole number of the model's blocks of {block} characters")
+    cache = cache and graph.absorbing and sampler != 'remask' and not block
     if fixed is not None:
         fixed = torch.as_tensor(fixed, device=dev).long().expand(B, length)
         if fixed.max() >= graph.n: raise DiffGPTError(f"fixed id {int(fixed.max())} is outside the vocabulary of {graph.n} characters")
-        impose = lambda x: torch.where(fixed >= 0, fixed, x)
         free = fixed < 0
-    else: impose, free = (lambda x: x), torch.ones(B, length, dtype=torch.bool, device=dev)
+    else: free = torch.ones(B, length, dtype=torch.bool, device=dev)
+    impose = lambda x, cols=slice(None): x if fixed is None else torch.where(fixed[:, cols] >= 0, fixed[:, cols], x)
     nosep = (fixed == -2)[..., None] if fixed is not None and sep_id is not None and (fixed == -2).any() else None
-    def ban(probs):
+    def ban(probs, cols=slice(None)):
         "Zero the separator's probability where the document must go on."
         if nosep is None: return probs
-        return probs.masked_fill(nosep & (torch.arange(probs.shape[-1], device=dev) == sep_id), 0)
+        return probs.masked_fill(nosep[:, cols] & (torch.arange(probs.shape[-1], device=dev) == sep_id), 0)
+    amp_on = lambda: torch.autocast(dev.type, dtype=amp, enabled=amp is not None)
     out, last, rows = None, None, 0
-    def run(x, sb):
-        with torch.autocast(dev.type, dtype=amp, enabled=amp is not None): o = model(x, sb.float())
+    def run(x, sb, ctx=None, clean=None):
+        with amp_on():
+            if ctx is None: o = model(x, sb.float())
+            else: o = model.denoise_block(x, sb.float(), ctx) if clean is None else model.append_and_denoise(clean, x, sb.float(), ctx)
         return top_p_filter(o.double() / temperature, top_p)
     def net(x, sb):
         "Network output / temperature, nucleus-filtered, in float64; re-run only on changed rows when caching."
@@ -156,20 +180,28 @@ def sample_ids(model, graph:Graph, noise:Noise, batch_size:int, length:int, step
     if nosep is not None: x = torch.where(nosep[..., 0] & (x == sep_id), (sep_id + 1) % graph.n, x)
     x = impose(x)
     if trace: trace(0, x)
-    ts = torch.linspace(1.0, t_eps, steps + 1, dtype=torch.float64, device=dev)
-    if sampler == 'remask':
-        x = _remask_loop(net, graph, noise, x, free, steps, ts, generator, impose, ban, trace, progress, remask_noise)
-    else:
-        for i in tqdm(range(steps), disable=not progress, leave=False, desc='denoising'):
-            t, s = ts[i], ts[i + 1]
-            sb_t = noise.total(t).expand(B)
-            log_s = graph.log_score(net(x, sb_t), sb_t)
-            probs = graph.step_probs(log_s, x, sb_t - noise.total(s).expand(B), (noise.rate(t) * (t - s)).expand(B), sampler)
-            x = impose(gumbel_argmax(ban(probs), generator))
-            if trace: trace(i + 1, x)
-        sb = noise.total(ts[-1]).expand(B)
-        x = impose(gumbel_argmax(ban(graph.denoise_probs(graph.log_score(net(x, sb), sb), x, sb)), generator))
-        if trace: trace(steps + 1, x)
+    if not block:
+        x = _reverse(net, graph, noise, x, free, steps, sampler, t_eps, generator, impose, ban, trace, progress, remask_noise)
+    else:   # block diffusion: the steps spread over the blocks, each block denoised given the cached clean text before it
+        ctx, k, traced, pending = model.new_cache(B, dev), min(block, max(1, round(steps * block / length))), 0, None
+        for b in tqdm(range(length // block), disable=not progress, leave=False, desc='blocks'):
+            cols = slice(b * block, (b + 1) * block)
+            def block_net(xb, sb):
+                "The block's outputs; its first step also caches the finished block before it (one pass over both)."
+                nonlocal rows, pending
+                rows += (1 if pending is None else 2) * len(xb) * block / length   # in whole-window passes
+                out, pending = run(xb, sb, ctx, pending), None
+                return out
+            def block_trace(i, xb):
+                nonlocal traced
+                x[:, cols] = xb; traced += 1; trace(traced, x)
+            if free[:, cols].any():
+                x[:, cols] = _reverse(block_net, graph, noise, x[:, cols], free[:, cols], k, sampler, t_eps, generator,
+                                      lambda z: impose(z, cols), lambda p: ban(p, cols), block_trace if trace else None, False, remask_noise)
+            if pending is not None:                                          # a block with nothing free: cache its predecessor alone
+                with amp_on(): model.append_block(pending, ctx)
+                rows += B * block / length
+            pending = x[:, cols].clone()
     if stats is not None: stats.update(network_rows=rows, network_calls_per_sequence=rows / B)
     return x
 

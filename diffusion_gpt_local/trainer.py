@@ -16,10 +16,11 @@ from .tokenizer import CharTokenizer
 from .data import Corpus, Split
 from .diffusion import make_graph, make_noise, Graph, Noise
 from .model import DDiT
+from .block import BlockDDiT
 from .loss import diffusion_loss, denoising_loss, sample_times, elbo_bits_per_char
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'CKPT_VERSION', 'STATE_FORMAT', 'STATE_VERSION', 'NOT_TRAINING', 'SAVED_BEFORE', 'pick_device',
+__all__ = ['CKPT_FORMAT', 'CKPT_VERSION', 'SAVED_BEFORE', 'STATE_FORMAT', 'STATE_VERSION', 'NOT_TRAINING', 'pick_device',
            'cpu_has_native_bf16', 'autocast_dtype', 'seed_everything', 'lr_at', 'muon_matrices', 'MuonAdamW',
            'make_optimizer', 'EMA', 'make_folder', 'check_writable', 'atomic_write', 'save_torch', 'save_checkpoint',
            'write_text', 'load_checkpoint', 'LoadedModel', 'build_model', 'model_from_checkpoint', 'heldout_windows',
@@ -190,12 +191,19 @@ class LoadedModel:
 def build_model(cfg:Config, tok:CharTokenizer) -> tuple[DDiT, Graph, Noise]:
     "A fresh model with the graph and noise schedule `cfg` describes, for vocabulary `tok`."
     graph, noise = make_graph(cfg.diffusion, tok.vocab_size), make_noise(cfg.diffusion)
-    return DDiT(cfg.model, graph.dim, graph.n), graph, noise
+    block = cfg.diffusion.block
+    return (BlockDDiT(cfg.model, graph.dim, graph.n, block) if block else DDiT(cfg.model, graph.dim, graph.n)), graph, noise
+
+SAVED_BEFORE = {'train': {'optimizer': 'adamw'}, 'diffusion': {'block': 0}}   # settings added later, with what files saved before them did
+
+def _as_saved(c:dict) -> dict:
+    "Config dict `c` with the `SAVED_BEFORE` values of the settings it has no key for."
+    return {**c, **{s: {**v, **c.get(s, {})} for s, v in SAVED_BEFORE.items()}}
 
 def model_from_checkpoint(path:Path, device='cpu') -> LoadedModel:
-    "Load `path` and rebuild its model on `device`, ready to sample."
+    "Load `path` and rebuild its model on `device`, ready to sample; settings it has no key for are what its version did (`SAVED_BEFORE`)."
     ckpt = load_checkpoint(path)
-    cfg, tok = from_dict(Config, ckpt['config']), CharTokenizer(ckpt['chars'])
+    cfg, tok = from_dict(Config, _as_saved(ckpt['config'])), CharTokenizer(ckpt['chars'])
     model, graph, noise = build_model(cfg, tok)
     model.load_state_dict(ckpt['model'])
     return LoadedModel(model.to(device).eval(), graph, noise, tok, cfg, ckpt)
@@ -392,12 +400,6 @@ def _flat(d:dict, pre:str='') -> dict:
         if isinstance(v, dict): out.update(_flat(v, f'{pre}{k}.'))
         else: out[pre + k] = v
     return out
-
-SAVED_BEFORE = {'train': {'optimizer': 'adamw'}}   # settings added later, with what files saved before them used
-
-def _as_saved(c:dict) -> dict:
-    "Config dict `c` with the `SAVED_BEFORE` values of the settings it has no key for."
-    return {**c, **{s: {**v, **c.get(s, {})} for s, v in SAVED_BEFORE.items()}}
 
 def config_diff(old:dict, new:dict, ignore=NOT_TRAINING) -> str|None:
     "The first setting that differs between config dicts `old` and `new`, as `'key: old -> new'`, skipping `ignore`d keys and sections; a missing key is its `SAVED_BEFORE` value, else its default."
