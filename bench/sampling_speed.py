@@ -65,6 +65,7 @@ def main():
     p.add_argument('--device', default='cpu', help='run the samplers on this device (cpu, cuda); the models are trained on the CPU')
     p.add_argument('--no-baselines', action='store_true', help='skip the notebook-way and AR timings (ratios against them are then not shown)')
     p.add_argument('--notebook-samples', type=int, default=100, help='samples to time the one-at-a-time way (extrapolated to --samples)')
+    p.add_argument('--batch', type=int, help="samples per sampler call (default: the model's sample.batch_size)")
     p.add_argument('--notebook-model', help='checkpoint to time the notebook way with (default: the diffusion model itself); '
                    'for a block-diffusion model give a whole-window model of the same size, e.g. diffusion.pt of an earlier --keep folder')
     p.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE')
@@ -131,7 +132,7 @@ def main():
         g, st, calls = torch.Generator(device=dev).manual_seed(0), {}, 0
         t0 = time.perf_counter()
         chunks = []
-        for chunk in torch.arange(n).split(sc.batch_size):
+        for chunk in torch.arange(n).split(a.batch or sc.batch_size):
             chunks.append(sample_ids(lm.model, lm.graph, lm.noise, len(chunk), L, steps, sampler, lm.cfg.diffusion.t_eps, g, dev,
                                      cache=cache, stats=st, top_p=top_p, amp=amp, remask_noise=tau))
             calls += st['network_rows']
@@ -140,7 +141,7 @@ def main():
                f"{f' noise {tau:g}' if sampler == 'remask' else ''}"
                f"{', bf16' if amp is not None else ''}",
                time.perf_counter() - t0, torch.cat(chunks),
-               steps=steps, batch=sc.batch_size, network_calls_per_sample=round(calls / n, 1))
+               steps=steps, batch=a.batch or sc.batch_size, network_calls_per_sample=round(calls / n, 1))
     print(f"\n{'method':38s} {'seconds':>8s} {'vs notebook':>12s} {'vs AR':>7s} {'gen bits/char':>14s} {'distinct 4-grams':>17s}")
     ratio = lambda ref, s: f"{ref / s:.1f}x" if ref else '-'
     for r in rows:
