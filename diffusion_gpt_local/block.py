@@ -24,9 +24,10 @@ def stream_bias(T:int, block:int, device=None) -> torch.Tensor:
     "(2T, T) additive attention bias of both streams' queries on the clean keys: 0 where allowed, -inf elsewhere."
     return torch.zeros(2 * T, T, device=device).masked_fill(~stream_mask(T, block, device)[:, T:], float('-inf'))
 
-def two_stream_attend(q, k, v, block:int, bias:torch.Tensor|None=None, noisy_only:bool=False):
+def two_stream_attend(q, k, v, block:int, bias:torch.Tensor|None=None, noisy_only:bool=False, dropout_p:float=0.0):
     """Attention of (B, H, 2, T, hd) queries/keys/values under `stream_mask`: (B, H, 2, T, hd), or with `noisy_only`
-    (the last layer, whose clean outputs nobody reads) the noisy stream's alone, (B, H, 1, T, hd). `bias`: `stream_bias`, if made."""
+    (the last layer, whose clean outputs nobody reads) the noisy stream's alone, (B, H, 1, T, hd). `bias`: `stream_bias`, if made;
+    `dropout_p`: dropout on the attention weights."""
     B, H, _, T, hd = q.shape
     if q.device.type == 'cpu' and torch.is_autocast_enabled('cpu') and torch.get_autocast_dtype('cpu') == torch.bfloat16 and T <= 512:
         n, L, dt, S = T // block, block, torch.bfloat16, 1 if noisy_only else 2
@@ -36,12 +37,13 @@ def two_stream_attend(q, k, v, block:int, bias:torch.Tensor|None=None, noisy_onl
                            k0.reshape(B * H, T, hd).transpose(1, 2).to(dt), alpha=hd ** -0.5).view(B, H, S * T, T)
         s_t, *s_0 = s0.split(T, 2)                                               # noisy (and clean) queries on the clean keys
         sd = (qt.reshape(B, H, n, L, hd) @ kt.reshape(B, H, n, L, hd).transpose(-2, -1)) * hd ** -0.5   # noisy on own block
-        p_clean, p_own = torch.cat([s_t, sd.reshape(B, H, T, L)], -1).softmax(-1).split([T, L], -1)
+        drop = lambda p: F.dropout(p, dropout_p) if dropout_p else p
+        p_clean, p_own = drop(torch.cat([s_t, sd.reshape(B, H, T, L)], -1).softmax(-1)).split([T, L], -1)
         yt = p_clean @ v0 + (p_own.reshape(B, H, n, L, L) @ vt.reshape(B, H, n, L, hd)).reshape(B, H, T, hd)
-        return torch.stack([yt, *(s.softmax(-1) @ v0 for s in s_0)], 2)
+        return torch.stack([yt, *(drop(s.softmax(-1)) @ v0 for s in s_0)], 2)
     S = 1 if noisy_only else 2
     y = F.scaled_dot_product_attention(q[:, :, :S].reshape(B, H, S * T, hd), k.reshape(B, H, 2 * T, hd), v.reshape(B, H, 2 * T, hd),
-                                       attn_mask=stream_mask(T, block, q.device)[:S * T])
+                                       attn_mask=stream_mask(T, block, q.device)[:S * T], dropout_p=dropout_p)
     return y.view(B, H, S, T, hd)
 
 # %% ../nbs/04a_block.ipynb #b000000c
@@ -110,7 +112,8 @@ class BlockDDiT(DDiT):
         h, bias = torch.stack([ht, h0], 1), stream_bias(T, self.block, x.device)
         for i, blk in enumerate(self.blocks):
             last = i == len(self.blocks) - 1                                    # the clean stream's last outputs are never read
-            attn = lambda q, k, v: two_stream_attend(self.rotary(q), self.rotary(k), v, self.block, bias, noisy_only=last)
+            attn = lambda q, k, v: two_stream_attend(self.rotary(q), self.rotary(k), v, self.block, bias, noisy_only=last,
+                                                     dropout_p=self.cfg.dropout if self.training else 0.0)
             h = self._layer(blk, h, c, attn)
         return self._out(h[:, 0], c[:, 0])
 
