@@ -101,8 +101,8 @@ def main():
         rows.append(r); print(json.dumps(r), flush=True)
 
     notebook = ar_s = None
-    # warm-up (on a GPU the first calls of each shape pay for kernel selection): a few steps of each method, untimed
-    sample_ids(lm.model, lm.graph, lm.noise, sc.batch_size, L, 2, resolve_sampler(sc.sampler, lm.graph), lm.cfg.diffusion.t_eps,
+    # warm-up (the first calls of each shape pay for kernel selection and allocation): a few steps of each method at the timed batch size, untimed
+    sample_ids(lm.model, lm.graph, lm.noise, a.batch or sc.batch_size, L, 2, resolve_sampler(sc.sampler, lm.graph), lm.cfg.diffusion.t_eps,
                torch.Generator(device=dev).manual_seed(1), dev, amp=autocast_dtype(sc.dtype, dev))
     generate(ar, n, 8, generator=torch.Generator(device=dev).manual_seed(1), device=dev)
     # (a) the notebook way: one sample at a time, 128 steps

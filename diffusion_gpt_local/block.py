@@ -131,7 +131,9 @@ class BlockDDiT(DDiT):
         h = e
         if self.local is not None:
             left = torch.cat([cache.before.to(e.dtype), e.reshape(B, S * L, -1)], 1)   # the r characters before each block start at s L
-            h = e + torch.stack([block_conv(self.local, e[:, s], left[:, s * L:s * L + self.r]) for s in range(S)], 1)
+            before = torch.stack([left[:, s * L:s * L + self.r] for s in range(S)], 1).reshape(B * S, self.r, -1)
+            h = e + block_conv(self.local, e.reshape(B * S, L, -1), before).view(e.shape)
+        if S > 1: seen = torch.arange(p + S * L, device=xb.device) < p + L * (1 + torch.arange(S * L, device=xb.device) // L)[:, None]   # stream s: keys up to its block
         for i, blk in enumerate(self.blocks):
             def attn(q, k, v):
                 H, hd = q.shape[1], q.shape[-1]
@@ -139,8 +141,10 @@ class BlockDDiT(DDiT):
                 if cache.keys[i] is None: cache.keys[i], cache.values[i] = (k.new_zeros(B, H, T, hd) for _ in range(2))
                 K, V = cache.keys[i], cache.values[i]
                 K[:, :, p:p + S * L], V[:, :, p:p + S * L] = k, v                # a noisy block's are overwritten by its clean ones later
-                end = lambda s: p + (s + 1) * L
-                return torch.stack([attend(q[:, :, s * L:(s + 1) * L], K[:, :, :end(s)], V[:, :, :end(s)]) for s in range(S)], 2)
+                K, V = K[:, :, :p + S * L], V[:, :, :p + S * L]
+                if S == 1: return attend(q, K, V)[:, :, None]
+                a = ((q @ K.transpose(-2, -1)) * hd ** -0.5).masked_fill(~seen, float('-inf')).softmax(-1)
+                return (a @ V).view(B, H, S, L, hd)
             h = self._layer(blk, h, c, attn)
         if keep:
             if self.r: cache.before = torch.cat([cache.before, e[:, :keep].reshape(B, keep * L, -1).to(cache.before.dtype)], 1)[:, -self.r:]
