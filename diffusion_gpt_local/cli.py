@@ -286,8 +286,9 @@ def generate_one(path:Path, a, device, out_dir:Path, gif:Path|None=None) -> dict
     max_copy = sc.max_copy if a.max_copy is None else a.max_copy
     warn = lambda msg: print(msg, file=sys.stderr, flush=True)
     if lm.cfg.diffusion.block and (prompt.suffix or prompt.template):
-        warn(f"diffgpt_generate: note: {name} writes left to right in blocks of {lm.cfg.diffusion.block} characters and sees the "
-             f"{'suffix' if prompt.suffix else 'template'}'s later characters only when it reaches them (a whole-window model, diffusion.block: 0, leads into them)")
+        what = 'the suffix only when it reaches it' if prompt.suffix else "the template's later characters only when it reaches them"
+        warn(f"diffgpt_generate: note: {name} writes left to right in blocks of {lm.cfg.diffusion.block} characters and sees {what} "
+             f"(a whole-window model, diffusion.block: 0, leads into them)")
     novelty = None if a.no_novelty and not max_copy else novelty_for(lm, min(12, max_copy) if max_copy else 12, bool(max_copy), warn)
     seed = lm.cfg.seed if a.seed is None else a.seed
     t0 = time.time()
