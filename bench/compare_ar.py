@@ -35,8 +35,8 @@ VARIANTS = {'default': [], 'mdlm': ['train.weighting=elbo', 'diffusion.loss=mask
             'sedd': ['train.weighting=elbo', 'diffusion.loss=score_entropy'],
             'uniform': ['train.weighting=elbo', 'diffusion.graph=uniform', 'diffusion.loss=score_entropy'],
             'compiled': ['train.compile=true'], 'fp32': ['train.dtype=float32'], 'notime': ['model.time_conditioning=false'],
-            'adamw': ['train.optimizer=adamw'], 'block2': ['diffusion.block=2'], 'block4': ['diffusion.block=4'],
-            'block8': ['diffusion.block=8'], 'block16': ['diffusion.block=16'], 'whole': ['diffusion.block=0']}
+            'adamw': ['train.optimizer=adamw'], 'whole': ['diffusion.block=0'],
+            **{f'block{n}': [f'diffusion.block={n}'] for n in (2, 4, 8, 16)}}
 
 AR_VARIANTS = {'same': [], 'plain': ['model.conv_kernel=0'], 'adamw': ['train.optimizer=adamw']}
 

@@ -89,6 +89,7 @@ def main():
     lm = model_from_checkpoint(keep/'diffusion.pt', device=dev)
     ar = CharGPT(lm.cfg.model, corpus.tok.vocab_size); ar.load_state_dict(torch.load(keep/'ar.pt', weights_only=True)['model']); ar.to(dev).eval()
     tok, n, L, sc = lm.tok, a.samples, a.length, lm.cfg.sample
+    batch = a.batch or sc.batch_size
     assert L <= lm.cfg.model.block_size, 'length beyond the model block size'
     print(f"torch {torch.__version__}, {torch.cuda.get_device_name() if dev.type == 'cuda' else f'{torch.get_num_threads()} CPU threads'}; {n} samples x {L} chars; "
           f"diffusion {lm.ckpt['metrics']['val_bpc']:.3f} bits/char held out, AR {torch.load(keep/'ar.pt', weights_only=True)['metrics']['val_bpc']:.3f}", flush=True)
@@ -102,7 +103,7 @@ def main():
 
     notebook = ar_s = None
     # warm-up (the first calls of each shape pay for kernel selection and allocation): a few steps of each method at the timed batch size, untimed
-    sample_ids(lm.model, lm.graph, lm.noise, a.batch or sc.batch_size, L, 2, resolve_sampler(sc.sampler, lm.graph), lm.cfg.diffusion.t_eps,
+    sample_ids(lm.model, lm.graph, lm.noise, batch, L, 2, resolve_sampler(sc.sampler, lm.graph), lm.cfg.diffusion.t_eps,
                torch.Generator(device=dev).manual_seed(1), dev, amp=autocast_dtype(sc.dtype, dev))
     generate(ar, n, 8, generator=torch.Generator(device=dev).manual_seed(1), device=dev)
     # (a) the notebook way: one sample at a time, 128 steps
@@ -132,7 +133,7 @@ def main():
         g, st, calls = torch.Generator(device=dev).manual_seed(0), {}, 0
         t0 = time.perf_counter()
         chunks = []
-        for chunk in torch.arange(n).split(a.batch or sc.batch_size):
+        for chunk in torch.arange(n).split(batch):
             chunks.append(sample_ids(lm.model, lm.graph, lm.noise, len(chunk), L, steps, sampler, lm.cfg.diffusion.t_eps, g, dev,
                                      cache=cache, stats=st, top_p=top_p, amp=amp, remask_noise=tau))
             calls += st['network_rows']
@@ -141,7 +142,7 @@ def main():
                f"{f' noise {tau:g}' if sampler == 'remask' else ''}"
                f"{', bf16' if amp is not None else ''}",
                time.perf_counter() - t0, torch.cat(chunks),
-               steps=steps, batch=a.batch or sc.batch_size, network_calls_per_sample=round(calls / n, 1))
+               steps=steps, batch=batch, network_calls_per_sample=round(calls / n, 1))
     print(f"\n{'method':38s} {'seconds':>8s} {'vs notebook':>12s} {'vs AR':>7s} {'gen bits/char':>14s} {'distinct 4-grams':>17s}")
     ratio = lambda ref, s: f"{ref / s:.1f}x" if ref else '-'
     for r in rows:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F
 from .config import ModelConfig
-from .model import DDiT, modulate, attend
+from .model import DDiT, modulate, attend, explicit_attention
 
 # %% auto #0
 __all__ = ['stream_mask', 'stream_bias', 'two_stream_attend', 'block_conv', 'blocks_before', 'BlockCache', 'BlockDDiT']
@@ -29,7 +29,7 @@ def two_stream_attend(q, k, v, block:int, bias:torch.Tensor|None=None, noisy_onl
     (the last layer, whose clean outputs nobody reads) the noisy stream's alone, (B, H, 1, T, hd). `bias`: `stream_bias`, if made;
     `dropout_p`: dropout on the attention weights."""
     B, H, _, T, hd = q.shape
-    if q.device.type == 'cpu' and torch.is_autocast_enabled('cpu') and torch.get_autocast_dtype('cpu') == torch.bfloat16 and T <= 512:
+    if explicit_attention(q, T):
         n, L, dt, S = T // block, block, torch.bfloat16, 1 if noisy_only else 2
         bias = stream_bias(T, block, q.device) if bias is None else bias
         (qt, _), (kt, k0), (vt, v0) = q.unbind(2), k.unbind(2), v.unbind(2)
@@ -80,10 +80,6 @@ class BlockDDiT(DDiT):
         super().__init__(cfg, vocab_in, vocab_out)
         self.block, self.r = block, cfg.conv_kernel // 2
 
-    def _cond(self, sigma_bar):
-        if not self.cfg.time_conditioning: sigma_bar = torch.ones_like(sigma_bar)
-        return F.silu(self.sigma_emb(sigma_bar))
-
     def _layer(self, blk, h, c, attn):
         """One transformer block on `h` (B, S, T, C): S streams with conditioning `c` (B, S, cond); `attn` mixes positions
         and returns the first n ≤ S streams' outputs: only those go on (the others just lent their keys and values)."""
@@ -95,10 +91,6 @@ class BlockDDiT(DDiT):
         h, gate1, shift2, scale2, gate2 = h[:, :n], gate1[:, :n], shift2[:, :n], scale2[:, :n], gate2[:, :n]
         h = h + gate1 * blk.drop(blk.proj(y.permute(0, 2, 3, 1, 4).reshape(B, n, T, C)))
         return h + gate2 * blk.drop(blk.mlp(modulate(blk.norm2(h), shift2, scale2)))
-
-    def _out(self, h, c):
-        shift, scale = self.ada_f(c)[:, None].chunk(2, dim=-1)
-        return self.head(modulate(self.norm_f(h), shift, scale)).float()
 
     def forward(self, x, sigma_bar, x0=None):
         if x0 is None: raise ValueError("a block-diffusion model also reads the clean text: call it as model(x_t, sigma_bar, x0)")

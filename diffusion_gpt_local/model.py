@@ -9,7 +9,7 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from .config import ModelConfig
 
 # %% auto #0
-__all__ = ['NoiseEmbedding', 'Rotary', 'attend', 'modulate', 'BlockLayers', 'DDiTBlock', 'DDiT']
+__all__ = ['NoiseEmbedding', 'Rotary', 'explicit_attention', 'attend', 'modulate', 'BlockLayers', 'DDiTBlock', 'DDiT']
 
 # %% ../nbs/04_model.ipynb #1da1c0ff
 class NoiseEmbedding(nn.Module):
@@ -38,10 +38,14 @@ class Rotary(nn.Module):
         return x * cos + torch.cat([-x2, x1], -1) * sin
 
 # %% ../nbs/04_model.ipynb #673ac386
+def explicit_attention(q:torch.Tensor, n_keys:int) -> bool:
+    "Whether attention of queries `q` over `n_keys` keys is written out (bf16 autocast on a CPU, up to 512 keys) rather than left to SDPA."
+    return q.device.type == 'cpu' and torch.is_autocast_enabled('cpu') and torch.get_autocast_dtype('cpu') == torch.bfloat16 and n_keys <= 512
+
 def attend(q:torch.Tensor, k:torch.Tensor, v:torch.Tensor, causal:bool=False, dropout_p:float=0.0) -> torch.Tensor:
     "Softmax attention of (B, H, T, hd) queries, keys and values: fused SDPA, or the explicit form under bf16 autocast on a CPU."
     T, S = q.shape[-2], k.shape[-2]
-    if q.device.type == 'cpu' and torch.is_autocast_enabled('cpu') and torch.get_autocast_dtype('cpu') == torch.bfloat16 and S <= 512:
+    if explicit_attention(q, S):
         a = (q @ k.transpose(-2, -1)) * q.shape[-1] ** -0.5
         if causal: a = a.masked_fill(torch.ones(T, S, dtype=torch.bool, device=q.device).triu(S - T + 1), float('-inf'))
         a = a.softmax(-1)
@@ -102,14 +106,22 @@ class DDiT(nn.Module):
         if isinstance(m, (nn.Linear, nn.Embedding)): nn.init.normal_(m.weight, std=0.02)
         if isinstance(m, nn.Linear) and m.bias is not None: nn.init.zeros_(m.bias)
 
-    def forward(self, x, sigma_bar):
+    def _cond(self, sigma_bar):
+        "Conditioning vectors (..., cond_dim) of noise levels `sigma_bar` (...,); a constant without time conditioning."
         if not self.cfg.time_conditioning: sigma_bar = torch.ones_like(sigma_bar)
-        c = F.silu(self.sigma_emb(sigma_bar))
+        return F.silu(self.sigma_emb(sigma_bar))
+
+    def _out(self, h, c):
+        "Outputs (B, T, vocab_out) from the last hidden states `h` (B, T, C) and conditioning `c` (B, cond_dim): adaLN, then the head."
+        shift, scale = self.ada_f(c)[:, None].chunk(2, dim=-1)
+        return self.head(modulate(self.norm_f(h), shift, scale)).float()
+
+    def forward(self, x, sigma_bar):
+        c = self._cond(sigma_bar)
         h = self.tok_emb(x)
         if self.local is not None: h = h + self.local(h.transpose(1, 2)).transpose(1, 2)
         for block in self.blocks: h = block(h, c, self.rotary)
-        shift, scale = self.ada_f(c)[:, None].chunk(2, dim=-1)
-        return self.head(modulate(self.norm_f(h), shift, scale)).float()
+        return self._out(h, c)
 
     def n_params(self, embeddings:bool=True) -> int:
         "Number of parameters (optionally without the token embedding)."
