@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F
 from .config import ModelConfig
-from .model import DDiT, modulate, attend, explicit_attention
+from .model import DDiT, modulate, explicit_attention
 
 # %% auto #0
 __all__ = ['stream_mask', 'stream_bias', 'two_stream_attend', 'block_conv', 'blocks_before', 'BlockCache', 'BlockDDiT']
@@ -66,11 +66,15 @@ def blocks_before(h0:torch.Tensor, block:int, r:int) -> torch.Tensor:
 # %% ../nbs/04a_block.ipynb #b000000f
 @dataclass
 class BlockCache:
-    "What a block-diffusion sampler keeps of the clean text so far: every layer's keys and values, the last characters' embeddings."
+    """What a block-diffusion sampler keeps of the clean text so far: every layer's keys, transposed (B·H, hd, n), and values
+    (B·H, n, hd), in buffers that grow `chunk` positions at a time; the last characters' embeddings; every layer's
+    conditioning weights as one matrix (`ada`: weight, bias with 1 added to the scales)."""
     keys: list
     values: list
     before: torch.Tensor
+    ada: tuple
     pos: int = 0
+    chunk: int = 32
 
 class BlockDDiT(DDiT):
     "DDiT for block diffusion: a noisy block reads itself and the clean blocks before it."
@@ -110,48 +114,71 @@ class BlockDDiT(DDiT):
         return self._out(h[:, 0], c[:, 0])
 
     def new_cache(self, batch:int, device=None) -> BlockCache:
-        "An empty cache for sampling `batch` sequences (each layer's keys and values are allocated at the first pass)."
-        return BlockCache([None] * len(self.blocks), [None] * len(self.blocks), torch.zeros(batch, self.r, self.cfg.n_embd, device=device))
+        "An empty cache for sampling `batch` sequences with the current weights (each layer's keys and values are allocated at the first pass)."
+        n, C = len(self.blocks), self.cfg.n_embd
+        bias = torch.stack([b.ada.bias for b in self.blocks]).detach().view(n, 6, C).clone()
+        bias[:, [1, 4]] += 1                                                    # scale -> 1 + scale: modulating is one multiply-add
+        ada = (torch.cat([b.ada.weight for b in self.blocks]).detach(), bias.view(-1))
+        return BlockCache([None] * n, [None] * n, torch.zeros(batch, self.r, C, device=device), ada)
 
-    def _pass(self, xb:torch.Tensor, sigma_bar:torch.Tensor, cache:BlockCache, keep:int) -> torch.Tensor:
-        """One pass over consecutive blocks `xb` (B, S, L) that start at `cache.pos`, at noise levels `sigma_bar` (B, S), each
-        reading the cache and the blocks before it; the first `keep` (clean) blocks join the cache. Outputs of the last block."""
-        B, S, L = xb.shape
-        p, T = cache.pos, self.cfg.block_size
-        c = self._cond(sigma_bar.reshape(-1)).view(B, S, -1)
-        e = self.tok_emb(xb)                                                    # (B, S, L, C)
+    @staticmethod
+    def _grow(cache:BlockCache, i:int, like:torch.Tensor, cap:int):
+        "Layer `i`'s key and value buffers for `like`'s (., B, H, ., hd) keys, enlarged to `cap` positions (keeping what they hold) if smaller."
+        K = cache.keys[i]
+        if K is None or K.shape[-1] < cap:
+            BH, hd = like.shape[1] * like.shape[2], like.shape[-1]
+            K2, V2 = like.new_zeros(BH, hd, cap), like.new_zeros(BH, cap, hd)
+            if K is not None: K2[:, :, :K.shape[-1]], V2[:, :K.shape[-1]] = K, cache.values[i]
+            cache.keys[i], cache.values[i] = K2, V2
+        return cache.keys[i], cache.values[i]
+
+    def _pass(self, clean:torch.Tensor|None, xb:torch.Tensor|None, sigma_bar:torch.Tensor|None, cache:BlockCache):
+        """One pass over the finished block `clean` (B, L), which joins the cache, and the noisy block `xb` (B, L) after it
+        at noise `sigma_bar` (B,) (either may be None): the outputs (B, L, vocab_out) of `xb`, or None without one."""
+        blocks = [z for z in (clean, xb) if z is not None]
+        B, L = blocks[0].shape
+        S, p, n, C, H, dev = len(blocks), cache.pos, len(self.blocks), self.cfg.n_embd, self.cfg.n_head, blocks[0].device
+        hd, pos = C // H, p + S * L                                             # pos: cache positions written after this pass
+        c = self._cond(torch.cat(([torch.zeros(1, device=dev)] if clean is not None else []) + ([sigma_bar.reshape(-1).float()] if xb is not None else [])))
+        mod = F.linear(c, *cache.ada).view(-1, 1, n, 6, 1, C)                  # every layer's shift, 1 + scale, gate: one product
+        if clean is not None: mod = mod[:1].expand(B, 1, n, 6, 1, C) if xb is None else torch.cat([mod[:1].expand(B, 1, n, 6, 1, C), mod[1:]], 1)
+        e = self.tok_emb(torch.stack(blocks, 1))                                # (B, S, L, C)
         h = e
         if self.local is not None:
             left = torch.cat([cache.before.to(e.dtype), e.reshape(B, S * L, -1)], 1)   # the r characters before each block start at s L
             before = torch.stack([left[:, s * L:s * L + self.r] for s in range(S)], 1).reshape(B * S, self.r, -1)
             h = e + block_conv(self.local, e.reshape(B * S, L, -1), before).view(e.shape)
-        if S > 1: seen = torch.arange(p + S * L, device=xb.device) < p + L * (1 + torch.arange(S * L, device=xb.device) // L)[:, None]   # stream s: keys up to its block
+        cap = -(-pos // cache.chunk) * cache.chunk                              # buffers grow a chunk at a time
+        bias = torch.zeros(S * L, cap, device=dev)
+        bias[:, pos:] = float('-inf')                                           # not written yet
+        if S == 2: bias[:L, p + L:] = float('-inf')                            # the clean block does not read the noisy one
         for i, blk in enumerate(self.blocks):
-            def attn(q, k, v):
-                H, hd = q.shape[1], q.shape[-1]
-                q, k, v = self.rotary(q.reshape(B, H, S * L, hd), p), self.rotary(k.reshape(B, H, S * L, hd), p), v.reshape(B, H, S * L, hd)
-                if cache.keys[i] is None: cache.keys[i], cache.values[i] = (k.new_zeros(B, H, T, hd) for _ in range(2))
-                K, V = cache.keys[i], cache.values[i]
-                K[:, :, p:p + S * L], V[:, :, p:p + S * L] = k, v                # a noisy block's are overwritten by its clean ones later
-                K, V = K[:, :, :p + S * L], V[:, :, :p + S * L]
-                if S == 1: return attend(q, K, V)[:, :, None]
-                a = ((q @ K.transpose(-2, -1)) * hd ** -0.5).masked_fill(~seen, float('-inf')).softmax(-1)
-                return (a @ V).view(B, H, S, L, hd)
-            h = self._layer(blk, h, c, attn)
-        if keep:
-            if self.r: cache.before = torch.cat([cache.before, e[:, :keep].reshape(B, keep * L, -1).to(cache.before.dtype)], 1)[:, -self.r:]
-            cache.pos += keep * L
-        return self._out(h[:, -1], c[:, -1])
+            m, last = mod[:, :, i], i == n - 1
+            qkv = blk.qkv(torch.addcmul(m[:, :, 0], blk.norm1(h), m[:, :, 1])).view(B, S * L, 3, H, hd).permute(2, 0, 3, 1, 4)
+            qk = self.rotary(qkv[:2], p)                                        # (2, B, H, S L, hd)
+            K, V = self._grow(cache, i, qk, cap)                                # (B H, hd, cap), (B H, cap, hd)
+            K[:, :, p:pos], V[:, p:pos] = qk[1].reshape(B * H, S * L, hd).transpose(1, 2), qkv[2].reshape(B * H, S * L, hd)
+            if xb is None and last: break                                       # of a clean block's last layer only keys and values are read
+            q, bi = qk[0].reshape(B * H, S * L, hd) * hd ** -0.5, bias
+            if last and S == 2: q, h, m, bi = q.view(B * H, 2, L, hd)[:, 1], h[:, 1:], m[:, 1:], bias[L:]   # the noisy block's outputs only
+            s = h.shape[1]
+            y = torch.bmm(torch.baddbmm(bi.to(q.dtype), q, K).softmax(-1), V).view(B, H, s * L, hd).transpose(1, 2).reshape(B, s, L, C)
+            h = torch.addcmul(h, m[:, :, 2], blk.proj(y))
+            h = torch.addcmul(h, m[:, :, 5], blk.mlp(torch.addcmul(m[:, :, 3], blk.norm2(h), m[:, :, 4])))
+        if clean is not None:
+            if self.r: cache.before = torch.cat([cache.before, e[:, 0].to(cache.before.dtype)], 1)[:, -self.r:]
+            cache.pos += L
+        return None if xb is None else self._out(h[:, -1], c[-B:])
 
     def denoise_block(self, xb:torch.Tensor, sigma_bar:torch.Tensor, cache:BlockCache) -> torch.Tensor:
         "Outputs (B, block, vocab_out) for the noisy next block `xb` at noise `sigma_bar` (B,) given the clean text in `cache`."
-        return self._pass(xb[:, None], sigma_bar[:, None], cache, 0)
+        return self._pass(None, xb, sigma_bar, cache)
 
     def append_block(self, xb:torch.Tensor, cache:BlockCache) -> BlockCache:
         "Add the finished clean block `xb` to `cache`."
-        self._pass(xb[:, None], torch.zeros(len(xb), 1, device=xb.device), cache, 1)
+        self._pass(xb, None, None, cache)
         return cache
 
     def append_and_denoise(self, clean:torch.Tensor, xb:torch.Tensor, sigma_bar:torch.Tensor, cache:BlockCache) -> torch.Tensor:
         "`append_block(clean)` then `denoise_block(xb, sigma_bar)` in one pass (a sampler's first step of every block after the first)."
-        return self._pass(torch.stack([clean, xb], 1), torch.stack([torch.zeros_like(sigma_bar), sigma_bar], 1), cache, 1)
+        return self._pass(clean, xb, sigma_bar, cache)
