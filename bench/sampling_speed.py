@@ -12,6 +12,7 @@ quality unseen.
     python bench/sampling_speed.py --device cuda --notebook-samples 20   # the samplers on a GPU (models still trained on the CPU)
     python bench/sampling_speed.py --set diffusion.block=4 --keep /tmp/block4 --notebook-model /tmp/sampling_models/diffusion.pt
                                                               # a block-diffusion model; the notebook way timed on a whole-window one
+    python bench/sampling_speed.py --keep /tmp/block4 --no-baselines --per-pass   # and the network alone: ms per pass and per AR step
 
 Models are trained on Tiny Shakespeare with config.yaml's defaults (as bench/compare_ar.py does).
 """
@@ -68,6 +69,8 @@ def main():
     p.add_argument('--batch', type=int, help="samples per sampler call (default: the model's sample.batch_size)")
     p.add_argument('--notebook-model', help='checkpoint to time the notebook way with (default: the diffusion model itself); '
                    'for a block-diffusion model give a whole-window model of the same size, e.g. diffusion.pt of an earlier --keep folder')
+    p.add_argument('--per-pass', action='store_true', help="also time the network alone: a block model's one-block and fused passes, "
+                   "and an AR step, each averaged over a --length run at the timed batch size (medians of 3 runs)")
     p.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE')
     a = p.parse_args()
     settings = [(x, parse_setting(x)) for x in a.steps or []]
@@ -150,6 +153,36 @@ def main():
     corpus_docs = [tok.decode(corpus.val.windows(torch.arange(i, i + 1).numpy(), 64)[0]).split('\n')[0] for i in range(0, min(len(corpus.val), 2000), 5)]
     cg = score_documents(ar, tok, corpus_docs, device=dev)
     print(f"{'held-out corpus lines (reference)':38s} {'':8s} {'':12s} {'':7s} {sum(cg) / len(cg):14.3f} {distinct(corpus_docs):17.3f}")
+    if a.per_pass: per_pass(lm, ar, batch, L, dev, sc, sync)
+
+def per_pass(lm, ar, B, length, dev, sc, sync):
+    "Milliseconds per network pass, no sampling: a block model's one-block pass and fused pass (cache a block, start the next), and an AR step."
+    import statistics
+    from diffusion_gpt_local.baseline import KVState, step
+    m, amp, block = lm.model.eval(), autocast_dtype(sc.dtype, dev), lm.cfg.diffusion.block
+    g = torch.Generator(device=dev).manual_seed(0)
+    times = dict(single=[], fused=[], ar=[])
+    for _ in range(3):
+        if block:
+            ctx, n = m.new_cache(B, dev), length // block
+            ids = lambda: torch.randint(0, lm.tok.vocab_size, (B, block), device=dev, generator=g)
+            sb = torch.ones(B, device=dev)
+            t = dict(single=0.0, fused=0.0)
+            with torch.no_grad(), torch.autocast(dev.type, dtype=amp, enabled=amp is not None):
+                m.denoise_block(ids(), sb, ctx)
+                for _ in range(n - 1):
+                    clean, xb = ids(), ids()
+                    sync(); t0 = time.perf_counter(); m.append_and_denoise(clean, xb, sb, ctx); sync(); t1 = time.perf_counter()
+                    m.denoise_block(xb, sb, ctx); sync(); t['fused'] += t1 - t0; t['single'] += time.perf_counter() - t1
+            for k in t: times[k].append(t[k] / (n - 1) * 1e3)
+        st, tok = KVState(ar, B, length, dev), torch.zeros(B, dtype=torch.long, device=dev)
+        sync(); t0 = time.perf_counter()
+        for _ in range(length): step(ar, tok, st)
+        sync(); times['ar'].append((time.perf_counter() - t0) / length * 1e3)
+    med = {k: statistics.median(v) for k, v in times.items() if v}
+    if block: print(f"\nnetwork alone, batch {B}: one-block pass {med['single']:.2f} ms, fused pass {med['fused']:.2f} ms "
+                    f"(a block of {block} in {block} steps: {(med['fused'] + (block - 1) * med['single']) / block:.2f} ms per character); AR step {med['ar']:.2f} ms")
+    else: print(f"\nnetwork alone, batch {B}: AR step {med['ar']:.2f} ms (--per-pass times block passes of a block-diffusion model only)")
 
 if __name__ == '__main__':
     main()
