@@ -24,14 +24,14 @@ def stream_bias(T:int, block:int, device=None) -> torch.Tensor:
     "(2T, T) additive attention bias of both streams' queries on the clean keys: 0 where allowed, -inf elsewhere."
     return torch.zeros(2 * T, T, device=device).masked_fill(~stream_mask(T, block, device)[:, T:], float('-inf'))
 
-def two_stream_attend(q, k, v, block:int, bias:torch.Tensor|None=None, noisy_only:bool=False, dropout_p:float=0.0):
+def two_stream_attend(q, k, v, block:int, mask:torch.Tensor|None=None, noisy_only:bool=False, dropout_p:float=0.0):
     """Attention of (B, H, 2, T, hd) queries/keys/values under `stream_mask`: (B, H, 2, T, hd), or with `noisy_only`
-    (the last layer, whose clean outputs nobody reads) the noisy stream's alone, (B, H, 1, T, hd). `bias`: `stream_bias`, if made;
-    `dropout_p`: dropout on the attention weights."""
+    (the last layer, whose clean outputs nobody reads) the noisy stream's alone, (B, H, 1, T, hd). `mask`: the `stream_bias`
+    (written-out attention) or `stream_mask` (SDPA) made once for all layers, else made here; `dropout_p`: dropout on the attention weights."""
     B, H, _, T, hd = q.shape
     if explicit_attention(q, T):
         n, L, dt, S = T // block, block, torch.bfloat16, 1 if noisy_only else 2
-        bias = stream_bias(T, block, q.device) if bias is None else bias
+        bias = stream_bias(T, block, q.device) if mask is None or mask.dtype == torch.bool else mask
         (qt, _), (kt, k0), (vt, v0) = q.unbind(2), k.unbind(2), v.unbind(2)
         s0 = torch.baddbmm(bias[:S * T].to(dt).expand(B * H, S * T, T), q[:, :, :S].reshape(B * H, S * T, hd).to(dt),
                            k0.reshape(B * H, T, hd).transpose(1, 2).to(dt), alpha=hd ** -0.5).view(B, H, S * T, T)
@@ -43,7 +43,8 @@ def two_stream_attend(q, k, v, block:int, bias:torch.Tensor|None=None, noisy_onl
         return torch.stack([yt, *(drop(s.softmax(-1)) @ v0 for s in s_0)], 2)
     S = 1 if noisy_only else 2
     y = F.scaled_dot_product_attention(q[:, :, :S].reshape(B, H, S * T, hd), k.reshape(B, H, 2 * T, hd), v.reshape(B, H, 2 * T, hd),
-                                       attn_mask=stream_mask(T, block, q.device)[:S * T], dropout_p=dropout_p)
+                                       attn_mask=(mask if mask is not None and mask.dtype == torch.bool else stream_mask(T, block, q.device))[:S * T],
+                                       dropout_p=dropout_p)
     return y.view(B, H, S, T, hd)
 
 # %% ../nbs/04a_block.ipynb #b000000c
@@ -105,10 +106,11 @@ class BlockDDiT(DDiT):
             before = blocks_before(h0, self.block, self.r)
             conv = lambda h: block_conv(self.local, h.reshape(-1, self.block, h.shape[-1]), before).reshape(h.shape)
             ht, h0 = ht + conv(ht), h0 + conv(h0)
-        h, bias = torch.stack([ht, h0], 1), stream_bias(T, self.block, x.device)
+        h = torch.stack([ht, h0], 1)
+        mask = (stream_bias if explicit_attention(ht, T) else stream_mask)(T, self.block, x.device)   # the one each layer's attention uses
         for i, blk in enumerate(self.blocks):
             last = i == len(self.blocks) - 1                                    # the clean stream's last outputs are never read
-            attn = lambda q, k, v: two_stream_attend(self.rotary(q), self.rotary(k), v, self.block, bias, noisy_only=last,
+            attn = lambda q, k, v: two_stream_attend(self.rotary(q), self.rotary(k), v, self.block, mask, noisy_only=last,
                                                      dropout_p=self.cfg.dropout if self.training else 0.0)
             h = self._layer(blk, h, c, attn)
         return self._out(h[:, 0], c[:, 0])
