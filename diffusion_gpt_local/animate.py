@@ -14,7 +14,7 @@ from .sampler import sample_ids, prompt_ids, Prompt, sample_settings
 from .trainer import atomic_write, autocast_dtype
 
 # %% auto #0
-__all__ = ['COLOURS', 'Trajectory', 'record_trajectory', 'gif_size', 'render_gif', 'trajectory_html', 'show_trajectory']
+__all__ = ['FRAMES', 'COLOURS', 'Trajectory', 'record_trajectory', 'gif_size', 'render_gif', 'trajectory_html', 'show_trajectory']
 
 # %% ../nbs/07b_animate.ipynb #bc314797
 @dataclass
@@ -32,11 +32,13 @@ class Trajectory:
         n = len(self.chars)
         return ''.join('·' if t >= n else '¶' if self.chars[t] == SEP else self.chars[t] for t in self.frames[f, i].tolist())
 
-def record_trajectory(lm, n:int=4, steps:int|None=None, sampler:str|None=None, seed:int|None=None, every:int=1,
+FRAMES = 64   # frames a trajectory keeps when `every` is not given
+
+def record_trajectory(lm, n:int=4, steps:int|None=None, sampler:str|None=None, seed:int|None=None, every:int|None=None,
                       temperature:float|None=None, top_p:float|None=None, prompt:Prompt|None=None, device='cpu',
                       remask_noise:float|None=None) -> Trajectory:
-    "Sample `n` sequences from `lm` and keep every `every`-th state (and the last)."
-    if n < 1 or every < 1: raise DiffGPTError(f"need n >= 1 and every >= 1, got n={n}, every={every}")
+    "Sample `n` sequences from `lm` and keep every `every`-th state (default: about `FRAMES` in all) and the last."
+    if n < 1 or (every is not None and every < 1): raise DiffGPTError(f"need n >= 1 and every >= 1, got n={n}, every={every}")
     sc, L = lm.cfg.sample, lm.cfg.model.block_size
     st = sample_settings(lm, steps, sampler, temperature, top_p, remask_noise)
     ds = lm.ckpt.get('dataset', {})
@@ -47,6 +49,7 @@ def record_trajectory(lm, n:int=4, steps:int|None=None, sampler:str|None=None, s
                temperature=st['temperature'], top_p=st['top_p'], fixed=fixed.to(device), sep_id=lm.tok.sep_id,
                trace=lambda i, x: states.append((i, x.cpu().numpy().copy())), amp=autocast_dtype(sc.dtype, torch.device(device)),
                remask_noise=st['remask_noise'])
+    every = every or -(-len(states) // FRAMES)
     keep = [k for k, (i, _) in enumerate(states) if i % every == 0 or k == len(states) - 1]
     return Trajectory(np.stack([states[k][1] for k in keep]), [states[k][0] for k in keep], (fixed >= 0).numpy(),
                       lm.tok.chars, st['sampler'], states[-1][0])

@@ -243,7 +243,7 @@ def generate_parser() -> argparse.ArgumentParser:
     o.add_argument('--out-dir', '--out_dir', dest='out_dir', help='folder for NAME_samples.txt/.jsonl (default: paths.outputs)')
     o.add_argument('--animate', metavar='FILE.gif', help='also draw the denoising of a few samples as an animated GIF (with --all: FILE_NAME.gif per model)')
     o.add_argument('--animate-samples', type=int, default=4, help='rows in the animation (default: 4)')
-    o.add_argument('--animate-every', type=int, default=1, help='one frame every k steps (default: 1)')
+    o.add_argument('--animate-every', type=int, help='one frame every k steps (default: about 64 frames in all)')
     _common(p)
     return p
 
