@@ -150,7 +150,7 @@ class BlockDDiT(DDiT):
             left = torch.cat([cache.before.to(e.dtype), e.reshape(B, S * L, -1)], 1)   # the r characters before each block start at s L
             before = torch.stack([left[:, s * L:s * L + self.r] for s in range(S)], 1).reshape(B * S, self.r, -1)
             h = e + block_conv(self.local, e.reshape(B * S, L, -1), before).view(e.shape)
-        cap = -(-pos // cache.chunk) * cache.chunk                              # buffers grow a chunk at a time
+        cap = max(-(-pos // cache.chunk) * cache.chunk, 0 if cache.keys[0] is None else cache.keys[0].shape[-1])   # buffers grow a chunk at a time
         bias = torch.zeros(S * L, cap, device=dev)
         bias[:, pos:] = float('-inf')                                           # not written yet
         if S == 2: bias[:L, p + L:] = float('-inf')                            # the clean block does not read the noisy one
