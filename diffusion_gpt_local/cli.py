@@ -204,7 +204,7 @@ def train_main(argv=None) -> int:
     return status
 
 # %% ../nbs/08_cli.ipynb #ff2b04eb
-from .sampler import generate_samples, Prompt, SAMPLERS
+from .sampler import generate_samples, Prompt, SAMPLERS, resolve_sampler
 from .novelty import NoveltyIndex
 from .animate import record_trajectory, render_gif
 from tqdm.auto import tqdm
@@ -224,7 +224,7 @@ def generate_parser() -> argparse.ArgumentParser:
     s.add_argument('--top-p', '--top_p', type=float, dest='top_p', help='nucleus sampling, 0 < p <= 1 (default: sample.top_p)')
     s.add_argument('--remask-noise', '--remask_noise', type=float, dest='remask_noise',
                    help='remask sampler: choice temperature, >= 0 (0: most confident first; default: sample.remask_noise)')
-    s.add_argument('--cache', action=argparse.BooleanOptionalAction, help='cached sampler for the absorbing graph (default: sample.cache)')
+    s.add_argument('--cache', action=argparse.BooleanOptionalAction, help='re-run the network only on changed rows: absorbing graph, whole-window model, analytic/euler sampler (default: sample.cache)')
     s.add_argument('--batch-size', '--batch_size', type=int, dest='batch_size', help='sequences generated at once')
     q = p.add_argument_group('prompt and infill (fixed characters never change)')
     q.add_argument('--prefix', default='', help='every document starts with this text')
@@ -289,6 +289,11 @@ def generate_one(path:Path, a, device, out_dir:Path, gif:Path|None=None) -> dict
         what = 'the suffix only when it reaches it' if prompt.suffix else "the template's later characters only when it reaches them"
         warn(f"diffgpt_generate: note: {name} writes left to right in blocks of {lm.cfg.diffusion.block} characters and sees {what} "
              f"(a whole-window model, diffusion.block: 0, leads into them)")
+    if (sc.cache if a.cache is None else a.cache):
+        why = ('a block model keeps the clean text\'s keys and values instead' if lm.cfg.diffusion.block else
+               'it needs the absorbing graph' if not lm.graph.absorbing else
+               'the remask sampler changes every row at every step' if resolve_sampler(a.sampler or sc.sampler, lm.graph) == 'remask' else None)
+        if why: warn(f"diffgpt_generate: note: {name}: --cache (sample.cache) does nothing here: {why}")
     novelty = None if a.no_novelty and not max_copy else novelty_for(lm, min(12, max_copy) if max_copy else 12, bool(max_copy), warn)
     seed = lm.cfg.seed if a.seed is None else a.seed
     t0 = time.time()
