@@ -16,7 +16,7 @@ from .tokenizer import CharTokenizer, SEP
 
 # %% auto #0
 __all__ = ['CHUNK_BYTES', 'CACHE_VERSION', 'iter_documents', 'CorpusStats', 'scan_corpus', 'split_hash', 'validation_mask',
-           'file_sha256', 'cache_key', 'build_cache', 'Split', 'Corpus', 'load_corpus']
+           'file_sha256', 'cache_key', 'fresh_mode', 'build_cache', 'Split', 'Corpus', 'load_corpus']
 
 # %% ../nbs/02_data.ipynb #3d53091b
 def _check_file(path:Path):
@@ -170,6 +170,12 @@ def _encode_piece(cps:np.ndarray, lut:np.ndarray, tok:CharTokenizer) -> tuple[np
     return ids, np.diff(np.flatnonzero(ids == tok.sep_id), prepend=-1)
 
 # %% ../nbs/02_data.ipynb #864bde52
+def fresh_mode(folder:bool=False) -> int:
+    """The permissions a plain `open` (`folder`: `mkdir`) gives a new file under this process's umask. `tempfile`, used for
+    atomic writes, makes private ones (0600, 0700), which a finished model, sample file or cache must not keep."""
+    mask = os.umask(0); os.umask(mask)                                          # the only portable way to read the umask
+    return (0o777 if folder else 0o666) & ~mask
+
 def build_cache(path:Path, folder:Path, tok:CharTokenizer, stats:CorpusStats, data:DataConfig, seed:int,
                 chunk_bytes:int=CHUNK_BYTES, progress:bool=False):
     "Encode the corpus at `path` into `folder` (train/val id arrays + start offsets + meta.json), atomically."
@@ -202,6 +208,7 @@ def build_cache(path:Path, folder:Path, tok:CharTokenizer, stats:CorpusStats, da
                     train_tokens=offs['train'], val_tokens=offs['val'],
                     dropped_chars=stats.chars + stats.docs - offs['train'] - offs['val'])
         (tmp/'meta.json').write_text(json.dumps(meta))
+        os.chmod(tmp, fresh_mode(folder=True))                                  # not mkdtemp's private 0700
         if folder.exists(): shutil.rmtree(folder)
         os.replace(tmp, folder)
     finally:

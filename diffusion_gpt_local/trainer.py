@@ -13,7 +13,7 @@ from tqdm.auto import tqdm
 from . import __version__
 from .config import Config, DiffGPTError, from_dict
 from .tokenizer import CharTokenizer
-from .data import Corpus, Split
+from .data import Corpus, Split, fresh_mode
 from .diffusion import make_graph, make_noise, Graph, Noise
 from .model import DDiT
 from .block import BlockDDiT
@@ -147,6 +147,7 @@ def atomic_write(path:Path, write_fn, mode:str='wb'):
     make_folder(path.parent)
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+        os.chmod(tmp, (path.stat().st_mode & 0o7777) if path.exists() else fresh_mode())   # the old file's permissions, or a plain open's
         with os.fdopen(fd, mode) as f:
             write_fn(f); f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path); tmp = None
