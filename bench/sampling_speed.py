@@ -13,10 +13,11 @@ quality unseen.
     python bench/sampling_speed.py --set diffusion.block=4 --keep /tmp/block4 --notebook-model /tmp/sampling_models/diffusion.pt
                                                               # a block-diffusion model; the notebook way timed on a whole-window one
     python bench/sampling_speed.py --keep /tmp/block4 --no-baselines --per-pass   # and the network alone: ms per pass and per AR step
+    python bench/sampling_speed.py --keep /tmp/block4 --repeat 5   # AR and each setting timed 5 times in turn: medians (a busy machine drifts)
 
 Models are trained on Tiny Shakespeare with config.yaml's defaults (as bench/compare_ar.py does).
 """
-import argparse, json, re, tempfile, time
+import argparse, json, re, statistics, tempfile, time
 from pathlib import Path
 import torch
 from diffusion_gpt_local.config import load_config
@@ -69,11 +70,14 @@ def main():
     p.add_argument('--batch', type=int, help="samples per sampler call (default: the model's sample.batch_size)")
     p.add_argument('--notebook-model', help='checkpoint to time the notebook way with (default: the diffusion model itself); '
                    'for a block-diffusion model give a whole-window model of the same size, e.g. diffusion.pt of an earlier --keep folder')
+    p.add_argument('--repeat', type=int, default=1, help='time the AR baseline and every setting this many times, in interleaved rounds, '
+                   'and report each one\'s median (default: 1)')
     p.add_argument('--per-pass', action='store_true', help="also time the network alone: a block model's one-block and fused passes, "
                    "and an AR step, each averaged over a --length run at the timed batch size (medians of 3 runs)")
     p.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE')
     a = p.parse_args()
     settings = [(x, parse_setting(x)) for x in a.steps or []]
+    if a.repeat < 1: p.error(f'--repeat must be at least 1, got {a.repeat}')
     for x, parsed in settings:
         if parsed is None: p.error(f"--steps {x}: expected e.g. 64, 512c, 32r, 32rn2, 64e, 64af, 32rn10f or 64p0.9")
     keep = Path(a.keep or tempfile.mkdtemp()); keep.mkdir(parents=True, exist_ok=True)
@@ -121,35 +125,52 @@ def main():
         sync()
         record('notebook: 1 at a time, 128 steps', (time.perf_counter() - t0) * n / k, ids, measured_samples=k, steps=128, batch=1)
         notebook = rows[-1]['seconds']
-        # (b) the AR baseline with a KV cache, all at once
+    # (b) the AR baseline with a KV cache, all at once, and (c) this package's sampler, batched: timed in --repeat interleaved
+    # rounds (AR, then every setting), each reported with the median of its rounds (this shared machine's speed drifts)
+    def time_ar():
         t0 = time.perf_counter()
         ids = generate(ar, n, L, generator=torch.Generator(device=dev).manual_seed(0), device=dev)
         sync()
-        record('AR baseline, KV cache', time.perf_counter() - t0, ids, batch=n)
-        ar_s = rows[-1]['seconds']
-    # (c) this package's sampler, batched
-    settings = settings or [(str(sc.steps), parse_setting(str(sc.steps)))]
-    for setting, (steps, letter, fp32, tau, top_p) in settings:
+        return time.perf_counter() - t0, ids
+    def time_setting(steps, letter, fp32, tau, top_p):
         cache, tau, top_p = letter == 'c', sc.remask_noise if tau is None else tau, 1.0 if top_p is None else top_p
         amp = None if fp32 else autocast_dtype(sc.dtype, dev)
         sampler = resolve_sampler(dict(r='remask', e='euler', a='analytic').get(letter, sc.sampler), lm.graph)
-        g, st, calls = torch.Generator(device=dev).manual_seed(0), {}, 0
+        g, st, calls, chunks = torch.Generator(device=dev).manual_seed(0), {}, 0, []
         t0 = time.perf_counter()
-        chunks = []
         for chunk in torch.arange(n).split(batch):
             chunks.append(sample_ids(lm.model, lm.graph, lm.noise, len(chunk), L, steps, sampler, lm.cfg.diffusion.t_eps, g, dev,
                                      cache=cache, stats=st, top_p=top_p, amp=amp, remask_noise=tau))
             calls += st['network_rows']
         sync()
-        record(f"diffusion {sampler}, {steps} steps{' cached' if cache else ''}{f' top-p {top_p}' if top_p < 1 else ''}"
-               f"{f' noise {tau:g}' if sampler == 'remask' else ''}"
-               f"{', bf16' if amp is not None else ''}",
-               time.perf_counter() - t0, torch.cat(chunks),
-               steps=steps, batch=batch, network_calls_per_sample=round(calls / n, 1))
+        name = (f"diffusion {sampler}, {steps} steps{' cached' if cache else ''}{f' top-p {top_p}' if top_p < 1 else ''}"
+                f"{f' noise {tau:g}' if sampler == 'remask' else ''}{', bf16' if amp is not None else ''}")
+        return time.perf_counter() - t0, torch.cat(chunks), name, dict(steps=steps, batch=batch, network_calls_per_sample=round(calls / n, 1))
+    settings = settings or [(str(sc.steps), parse_setting(str(sc.steps)))]
+    runs = {'AR': []} if k else {}
+    runs.update({i: [] for i in range(len(settings))})
+    first = {}
+    for r in range(a.repeat):
+        if k:
+            t, ids = time_ar(); runs['AR'].append(t)
+            if r == 0: first['AR'] = ids
+        for i, (setting, parsed) in enumerate(settings):
+            t, ids, name, kw = time_setting(*parsed); runs[i].append(t)
+            if r == 0: first[i] = (ids, name, kw)
+    med = statistics.median
+    rounds = lambda ts: dict(runs=[round(t, 2) for t in ts]) if len(ts) > 1 else {}
+    if k:
+        record('AR baseline, KV cache', med(runs['AR']), first['AR'], batch=n, **rounds(runs['AR']))
+        ar_s = rows[-1]['seconds']
+    for i in range(len(settings)):
+        ids, name, kw = first[i]
+        vs = [x / y for x, y in zip(runs['AR'], runs[i])] if k and a.repeat > 1 else []   # round by round: the drift cancels
+        record(name, med(runs[i]), ids, **kw, **rounds(runs[i]), **(dict(vs_ar_rounds=[round(v, 2) for v in vs], vs_ar=round(med(vs), 2)) if vs else {}))
     print(f"\n{'method':38s} {'seconds':>8s} {'vs notebook':>12s} {'vs AR':>7s} {'gen bits/char':>14s} {'distinct 4-grams':>17s}")
     ratio = lambda ref, s: f"{ref / s:.1f}x" if ref else '-'
     for r in rows:
-        print(f"{r['method']:38s} {r['seconds']:8.1f} {ratio(notebook, r['seconds']):>12s} {ratio(ar_s, r['seconds']):>7s} {r['gen_bpc']:14.3f} {r['distinct4']:17.3f}")
+        vs_ar = f"{r['vs_ar']:.2f}x" if 'vs_ar' in r else ratio(ar_s, r['seconds'])   # with --repeat: the median of the rounds' ratios
+        print(f"{r['method']:38s} {r['seconds']:8.1f} {ratio(notebook, r['seconds']):>12s} {vs_ar:>7s} {r['gen_bpc']:14.3f} {r['distinct4']:17.3f}")
     corpus_docs = [tok.decode(corpus.val.windows(torch.arange(i, i + 1).numpy(), 64)[0]).split('\n')[0] for i in range(0, min(len(corpus.val), 2000), 5)]
     cg = score_documents(ar, tok, corpus_docs, device=dev)
     print(f"{'held-out corpus lines (reference)':38s} {'':8s} {'':12s} {'':7s} {sum(cg) / len(cg):14.3f} {distinct(corpus_docs):17.3f}")
@@ -157,7 +178,6 @@ def main():
 
 def per_pass(lm, ar, B, length, dev, sc, sync):
     "Milliseconds per network pass, no sampling: a block model's one-block pass and fused pass (cache a block, start the next), and an AR step."
-    import statistics
     from diffusion_gpt_local.baseline import KVState, step
     m, amp, block = lm.model.eval(), autocast_dtype(sc.dtype, dev), lm.cfg.diffusion.block
     g = torch.Generator(device=dev).manual_seed(0)
