@@ -6,7 +6,7 @@
 from __future__ import annotations
 import functools, hashlib, json, mmap, os, shutil, tempfile
 from collections import Counter
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np, torch
@@ -208,7 +208,7 @@ def build_cache(path:Path, folder:Path, tok:CharTokenizer, stats:CorpusStats, da
                     train_tokens=offs['train'], val_tokens=offs['val'],
                     dropped_chars=stats.chars + stats.docs - offs['train'] - offs['val'])
         (tmp/'meta.json').write_text(json.dumps(meta))
-        os.chmod(tmp, fresh_mode(folder=True))                                  # not mkdtemp's private 0700
+        with suppress(OSError): os.chmod(tmp, fresh_mode(folder=True))   # not mkdtemp's private 0700 (where chmod works)
         if folder.exists(): shutil.rmtree(folder)
         os.replace(tmp, folder)
     finally:

@@ -147,7 +147,8 @@ def atomic_write(path:Path, write_fn, mode:str='wb'):
     make_folder(path.parent)
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-        os.chmod(tmp, (path.stat().st_mode & 0o7777) if path.exists() else fresh_mode())   # the old file's permissions, or a plain open's
+        with contextlib.suppress(OSError):                                    # best effort: some mounted filesystems refuse chmod
+            os.chmod(tmp, (path.stat().st_mode & 0o7777) if path.exists() else fresh_mode())   # the old file's permissions, or a plain open's
         with os.fdopen(fd, mode) as f:
             write_fn(f); f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path); tmp = None
