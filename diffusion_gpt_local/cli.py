@@ -19,7 +19,7 @@ from .sampler import generate_documents
 # %% auto #0
 __all__ = ['RECORD_FIELDS', 'run_cli', 'train_parser', 'up_to_date', 'train_one', 'torchrun_session', 'end_process',
            'print_table', 'train_main', 'generate_parser', 'checkpoint_summary', 'novelty_for', 'generate_one',
-           'generate_main', 'eval_parser', 'evaluate_checkpoint', 'eval_main']
+           'generate_main', 'all_checkpoints', 'eval_parser', 'evaluate_checkpoint', 'eval_main']
 
 # %% ../nbs/08_cli.ipynb #a4caae19
 def run_cli(prog:str, fn, argv) -> int:
@@ -333,11 +333,7 @@ def _generate(argv) -> int:
     if a.max_copy is not None and 0 < a.max_copy < 4: raise DiffGPTError(f"--max-copy must be 0 (off) or at least 4, got {a.max_copy}")
     if a.animate and Path(a.animate).suffix.lower() != '.gif': raise DiffGPTError(f"--animate {a.animate}: the file name must end in .gif")
     cfg = load_config(a.config, overrides=_overrides(a)) if Path(a.config).exists() or a.config != 'config.yaml' else None
-    if a.all:
-        folder = Path(cfg.paths.models if cfg else 'models')
-        paths = sorted(folder.glob('*.pt'))
-        if not paths: raise DiffGPTError(f"{folder}: no checkpoints (*.pt) to generate from; train with diffgpt_train first")
-    else: paths = [Path(p) for p in a.model]
+    paths = all_checkpoints(cfg, 'to generate from') if a.all else [Path(p) for p in a.model]
     if a.info:
         for path in paths: print(checkpoint_summary(path, load_checkpoint(path)))
         return 0
@@ -355,9 +351,19 @@ def generate_main(argv=None) -> int:
     return run_cli('diffgpt_generate', _generate, sys.argv[1:] if argv is None else argv)
 
 # %% ../nbs/08_cli.ipynb #ba8e4caa
+def all_checkpoints(cfg, what:str) -> list[Path]:
+    "Every checkpoint in the models folder (`cfg.paths.models`; models/ without a config), sorted; an error if there is none."
+    folder = Path(cfg.paths.models if cfg else 'models')
+    paths = sorted(folder.glob('*.pt'))
+    if not paths: raise DiffGPTError(f"{folder}: no checkpoints (*.pt) {what}; train with diffgpt_train first")
+    return paths
+
 def eval_parser() -> argparse.ArgumentParser:
     p = _Parser(prog='diffgpt_eval', description="Held-out bits per character (ELBO upper bound) of trained models.")
-    p.add_argument('--model', nargs='+', required=True, metavar='PATH', help='checkpoint(s), e.g. models/NAME.pt')
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument('--model', nargs='+', metavar='PATH', help='checkpoint(s), e.g. models/NAME.pt')
+    g.add_argument('--all', action='store_true', help="every checkpoint in the models folder (the config's paths.models)")
+    p.add_argument('--config', default='config.yaml', help='config file naming the models folder for --all (default: config.yaml, if present)')
     p.add_argument('--windows', type=int, help="held-out windows to score, evenly spread; 0 = all (default: the model's train.eval_windows)")
     p.add_argument('--t-samples', '--t_samples', type=int, dest='t_samples', help="Monte Carlo draws of t per window (default: train.eval_t_samples)")
     p.add_argument('--batch-size', '--batch_size', type=int, dest='batch_size', help='windows per forward pass (default: train.batch_size)')
@@ -387,8 +393,9 @@ def _eval(argv) -> int:
     for k in ('windows', 't_samples', 'batch_size'):
         v, lo = getattr(a, k), 0 if k == 'windows' else 1
         if v is not None and v < lo: raise DiffGPTError(f"--{k.replace('_', '-')} must be >= {lo}, got {v}")
+    cfg = load_config(a.config) if a.all and (Path(a.config).exists() or a.config != 'config.yaml') else None
     rows = []
-    for path in a.model:
+    for path in all_checkpoints(cfg, 'to evaluate') if a.all else a.model:
         r = evaluate_checkpoint(Path(path), a.windows, a.t_samples, a.batch_size, a.seed, a.device)
         rows.append(r)
         if a.json: print(json.dumps(r), flush=True)
