@@ -48,6 +48,10 @@ def _common(p:argparse.ArgumentParser):
     p.add_argument('--seed', type=int, help='random seed (overrides config)')
     p.add_argument('-q', '--quiet', action='store_true', help='no progress bars')
 
+def _config_if_present(a, overrides=()):
+    "The config `a.config` names, or None where that is the default config.yaml and there is none (a named file must exist)."
+    return load_config(a.config, overrides=list(overrides)) if Path(a.config).exists() or a.config != 'config.yaml' else None
+
 def _overrides(a) -> list[str]:
     out = list(a.overrides)
     if a.device: out.append(f'device={a.device}')
@@ -204,7 +208,7 @@ def train_main(argv=None) -> int:
     return status
 
 # %% ../nbs/08_cli.ipynb #ff2b04eb
-from .sampler import generate_samples, Prompt, SAMPLERS, resolve_sampler
+from .sampler import generate_samples, Prompt, SAMPLERS, sample_settings, why_no_cache
 from .novelty import NoveltyIndex
 from .animate import record_trajectory, render_gif
 from tqdm.auto import tqdm
@@ -289,11 +293,8 @@ def generate_one(path:Path, a, device, out_dir:Path, gif:Path|None=None) -> dict
         what = 'the suffix only when it reaches it' if prompt.suffix else "the template's later characters only when it reaches them"
         warn(f"diffgpt_generate: note: {name} writes left to right in blocks of {lm.cfg.diffusion.block} characters and sees {what} "
              f"(a whole-window model, diffusion.block: 0, leads into them)")
-    if (sc.cache if a.cache is None else a.cache):
-        why = ('a block model keeps the clean text\'s keys and values instead' if lm.cfg.diffusion.block else
-               'it needs the absorbing graph' if not lm.graph.absorbing else
-               'the remask sampler changes every row at every step' if resolve_sampler(a.sampler or sc.sampler, lm.graph) == 'remask' else None)
-        if why: warn(f"diffgpt_generate: note: {name}: --cache (sample.cache) does nothing here: {why}")
+    if (sc.cache if a.cache is None else a.cache) and (why := why_no_cache(lm.graph, sample_settings(lm, sampler=a.sampler)['sampler'], lm.cfg.diffusion.block)):
+        warn(f"diffgpt_generate: note: {name}: --cache (sample.cache) does nothing here: {why}")
     novelty = None if a.no_novelty and not max_copy else novelty_for(lm, min(12, max_copy) if max_copy else 12, bool(max_copy), warn)
     seed = lm.cfg.seed if a.seed is None else a.seed
     t0 = time.time()
@@ -332,7 +333,7 @@ def _generate(argv) -> int:
         if getattr(a, k) is not None and getattr(a, k) < 0: raise DiffGPTError(f"--{k.replace('_', '-')} must be >= 0, got {getattr(a, k)}")
     if a.max_copy is not None and 0 < a.max_copy < 4: raise DiffGPTError(f"--max-copy must be 0 (off) or at least 4, got {a.max_copy}")
     if a.animate and Path(a.animate).suffix.lower() != '.gif': raise DiffGPTError(f"--animate {a.animate}: the file name must end in .gif")
-    cfg = load_config(a.config, overrides=_overrides(a)) if Path(a.config).exists() or a.config != 'config.yaml' else None
+    cfg = _config_if_present(a, _overrides(a))
     paths = all_checkpoints(cfg, 'to generate from') if a.all else [Path(p) for p in a.model]
     if a.info:
         for path in paths: print(checkpoint_summary(path, load_checkpoint(path)))
@@ -393,7 +394,7 @@ def _eval(argv) -> int:
     for k in ('windows', 't_samples', 'batch_size'):
         v, lo = getattr(a, k), 0 if k == 'windows' else 1
         if v is not None and v < lo: raise DiffGPTError(f"--{k.replace('_', '-')} must be >= {lo}, got {v}")
-    cfg = load_config(a.config) if a.all and (Path(a.config).exists() or a.config != 'config.yaml') else None
+    cfg = _config_if_present(a) if a.all else None
     rows = []
     for path in all_checkpoints(cfg, 'to evaluate') if a.all else a.model:
         r = evaluate_checkpoint(Path(path), a.windows, a.t_samples, a.batch_size, a.seed, a.device)

@@ -16,9 +16,9 @@ from .loss import log_score  # noqa: F401  (patches Graph.log_score)
 from .trainer import autocast_dtype
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'gumbel_noise', 'gumbel_argmax', 'resolve_sampler', 'top_p_filter', 'sample_ids', 'split_documents',
-           'trim_tail', 'Prompt', 'prompt_ids', 'clean_text', 'Generation', 'sample_settings', 'generate_samples',
-           'generate_documents']
+__all__ = ['SAMPLERS', 'gumbel_noise', 'gumbel_argmax', 'resolve_sampler', 'why_no_cache', 'top_p_filter', 'sample_ids',
+           'split_documents', 'trim_tail', 'Prompt', 'prompt_ids', 'clean_text', 'Generation', 'sample_settings',
+           'generate_samples', 'generate_documents']
 
 # %% ../nbs/07_sampler.ipynb #2580414b
 def gumbel_noise(shape, generator=None, device=None) -> torch.Tensor:
@@ -79,6 +79,13 @@ def resolve_sampler(name:str, graph:Graph) -> str:
     "The sampler `name` stands for on `graph`: `auto` is remask on the absorbing graph, analytic on the uniform one."
     if name not in SAMPLERS: raise DiffGPTError(f"unknown sampler '{name}' (choose {', '.join(SAMPLERS)})")
     return ('remask' if graph.absorbing else 'analytic') if name == 'auto' else name
+
+def why_no_cache(graph:Graph, sampler:str, block:int=0) -> str|None:
+    "Why re-running the network only on changed rows (`cache`) cannot help `sampler` (resolved) here; None where it can."
+    if block: return "a block model keeps the clean text's keys and values instead"
+    if not graph.absorbing: return 'it needs the absorbing graph'
+    if sampler == 'remask': return 'the remask sampler changes every row at every step'
+    return None
 
 def top_p_filter(logits:torch.Tensor, top_p:float=1.0) -> torch.Tensor:
     "Set to -inf every entry outside the smallest set of likeliest entries whose probability reaches `top_p` (nucleus)."
@@ -146,7 +153,7 @@ def sample_ids(model, graph:Graph, noise:Noise, batch_size:int, length:int, step
     B, dev = batch_size, torch.device(device)
     block = getattr(model, 'block', 0)
     if block and length % block: raise DiffGPTError(f"length {length} is not a whole number of the model's blocks of {block} characters")
-    cache = cache and graph.absorbing and sampler != 'remask' and not block
+    cache = cache and why_no_cache(graph, sampler, block) is None
     if fixed is not None:
         fixed = torch.as_tensor(fixed, device=dev).long().expand(B, length)
         if fixed.max() >= graph.n: raise DiffGPTError(f"fixed id {int(fixed.max())} is outside the vocabulary of {graph.n} characters")
