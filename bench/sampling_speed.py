@@ -177,23 +177,26 @@ def main():
     if a.per_pass: per_pass(lm, ar, batch, L, dev, sc, sync)
 
 def per_pass(lm, ar, B, length, dev, sc, sync):
-    "Milliseconds per network pass, no sampling: a block model's one-block pass and fused pass (cache a block, start the next), and an AR step."
+    "Milliseconds per network pass, no sampling: a block model's one-block pass, fused pass (cache a block, start the next) and pair head, and an AR step."
     from diffusion_gpt_local.baseline import KVState, step
     m, amp, block = lm.model.eval(), autocast_dtype(sc.dtype, dev), lm.cfg.diffusion.block
     g = torch.Generator(device=dev).manual_seed(0)
-    times = dict(single=[], fused=[], ar=[])
+    times, pair = dict(single=[], fused=[], pair=[], ar=[]), getattr(m, 'pair', None) is not None
     for _ in range(3):
         if block:
             ctx, n = m.new_cache(B, dev), length // block
             ids = lambda: torch.randint(0, lm.tok.vocab_size, (B, block), device=dev, generator=g)
             sb = torch.ones(B, device=dev)
-            t = dict(single=0.0, fused=0.0)
+            t = dict(single=0.0, fused=0.0, **({'pair': 0.0} if pair else {}))
+            first, char = torch.zeros(B, dtype=torch.long, device=dev), torch.zeros(B, dtype=torch.long, device=dev)
             with torch.no_grad(), torch.autocast(dev.type, dtype=amp, enabled=amp is not None):
                 m.denoise_block(ids(), sb, ctx)
                 for _ in range(n - 1):
                     clean, xb = ids(), ids()
-                    sync(); t0 = time.perf_counter(); m.append_and_denoise(clean, xb, sb, ctx); sync(); t1 = time.perf_counter()
-                    m.denoise_block(xb, sb, ctx); sync(); t['fused'] += t1 - t0; t['single'] += time.perf_counter() - t1
+                    sync(); t0 = time.perf_counter(); out = m.append_and_denoise(clean, xb, sb, ctx); sync(); t1 = time.perf_counter()
+                    if pair: m.pair_logits(out, ctx, first, char); sync(); t['pair'] += time.perf_counter() - t1
+                    t2 = time.perf_counter()
+                    m.denoise_block(xb, sb, ctx); sync(); t['fused'] += t1 - t0; t['single'] += time.perf_counter() - t2
             for k in t: times[k].append(t[k] / (n - 1) * 1e3)
         st, tok = KVState(ar, B, length, dev), torch.zeros(B, dtype=torch.long, device=dev)
         sync(); t0 = time.perf_counter()
@@ -201,7 +204,9 @@ def per_pass(lm, ar, B, length, dev, sc, sync):
         sync(); times['ar'].append((time.perf_counter() - t0) / length * 1e3)
     med = {k: statistics.median(v) for k, v in times.items() if v}
     if block: print(f"\nnetwork alone, batch {B}: one-block pass {med['single']:.2f} ms, fused pass {med['fused']:.2f} ms "
-                    f"(a block of {block} in {block} steps: {(med['fused'] + (block - 1) * med['single']) / block:.2f} ms per character); AR step {med['ar']:.2f} ms")
+                    f"(a block of {block} in {block} steps: {(med['fused'] + (block - 1) * med['single']) / block:.2f} ms per character)"
+                    + (f"; pair head {med['pair']:.2f} ms (a block in one pass: {(med['fused'] + med['pair']) / block:.2f} ms per character)" if 'pair' in med else '')
+                    + f"; AR step {med['ar']:.2f} ms")
     else: print(f"\nnetwork alone, batch {B}: AR step {med['ar']:.2f} ms (--per-pass times block passes of a block-diffusion model only)")
 
 if __name__ == '__main__':

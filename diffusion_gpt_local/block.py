@@ -10,7 +10,8 @@ from .config import ModelConfig
 from .model import DDiT, modulate, explicit_attention
 
 # %% auto #0
-__all__ = ['stream_mask', 'stream_bias', 'two_stream_attend', 'block_conv', 'blocks_before', 'BlockCache', 'BlockDDiT']
+__all__ = ['stream_mask', 'stream_bias', 'two_stream_attend', 'block_conv', 'blocks_before', 'BlockCache', 'BlockDDiT',
+           'PairHead']
 
 # %% ../nbs/04a_block.ipynb #b0000006
 def stream_mask(T:int, block:int, device=None) -> torch.Tensor:
@@ -69,13 +70,14 @@ def blocks_before(h0:torch.Tensor, block:int, r:int) -> torch.Tensor:
 class BlockCache:
     """What a block-diffusion sampler keeps of the clean text so far: every layer's keys, transposed (B·H, hd, n), and values
     (B·H, n, hd), in buffers that grow `chunk` positions at a time; the last characters' embeddings; every layer's
-    conditioning weights as one matrix (`ada`: weight, bias with 1 added to the scales)."""
+    conditioning weights as one matrix (`ada`: weight, bias with 1 added to the scales); with a pair head, the last noisy pass's features."""
     keys: list
     values: list
     before: torch.Tensor
     ada: tuple
     pos: int = 0
     chunk: int = 32
+    feats: torch.Tensor|None = None   # the head's input at the last noisy block (B, L, C), kept for the pair head
 
 class BlockDDiT(DDiT):
     "DDiT for block diffusion: a noisy block reads itself and the clean blocks before it."
@@ -83,7 +85,8 @@ class BlockDDiT(DDiT):
     def __init__(self, cfg:ModelConfig, vocab_in:int, vocab_out:int, block:int):
         if block < 1 or cfg.block_size % block: raise ValueError(f"block {block} must divide block_size {cfg.block_size}")
         super().__init__(cfg, vocab_in, vocab_out)
-        self.block, self.r = block, cfg.conv_kernel // 2
+        self.block, self.r, self.mask_id = block, cfg.conv_kernel // 2, vocab_in - 1   # absorbing graph: MASK is the last input id
+        self.pair = PairHead(cfg.n_embd, vocab_out) if cfg.pair_head and block == 2 else None   # made last: the model's own initial weights do not depend on it
 
     def _layer(self, blk, h, c, attn):
         """One transformer block on `h` (B, S, T, C): S streams with conditioning `c` (B, S, cond); `attn` mixes positions
@@ -97,7 +100,8 @@ class BlockDDiT(DDiT):
         h = h + gate1 * blk.drop(blk.proj(y.permute(0, 2, 3, 1, 4).reshape(B, n, T, C)))
         return h + gate2 * blk.drop(blk.mlp(modulate(blk.norm2(h), shift2, scale2)))
 
-    def forward(self, x, sigma_bar, x0=None):
+    def forward(self, x, sigma_bar, x0=None, pair_loss:bool=False):
+        "Outputs (B, T, vocab_out) of the noisy stream; with `pair_loss` (training) also the pair head's loss on detached features (`PairHead.loss`)."
         if x0 is None: raise ValueError("a block-diffusion model also reads the clean text: call it as model(x_t, sigma_bar, x0)")
         B, T = x.shape
         c = self._cond(torch.cat([sigma_bar, torch.zeros_like(sigma_bar)])).view(2, B, -1).transpose(0, 1)   # (B, 2, cond)
@@ -113,7 +117,11 @@ class BlockDDiT(DDiT):
             attn = lambda q, k, v: two_stream_attend(self.rotary(q), self.rotary(k), v, self.block, mask, noisy_only=last,
                                                      dropout_p=self.cfg.dropout if self.training else 0.0)
             h = self._layer(blk, h, c, attn)
-        return self._out(h[:, 0], c[:, 0])
+        if not pair_loss: return self._out(h[:, 0], c[:, 0])
+        if self.pair is None: raise ValueError("pair_loss needs a pair head (blocks of 2 and model.pair_head)")
+        z = self._features(h[:, 0], c[:, 0])
+        out = self.head(z).float()
+        return out, self.pair.loss(z, out, x, x0, self.mask_id)
 
     def new_cache(self, batch:int, device=None) -> BlockCache:
         "An empty cache for sampling `batch` sequences with the current weights (each layer's keys and values are allocated at the first pass)."
@@ -170,7 +178,10 @@ class BlockDDiT(DDiT):
         if clean is not None:
             if self.r: cache.before = torch.cat([cache.before, e[:, 0].to(cache.before.dtype)], 1)[:, -self.r:]
             cache.pos += L
-        return None if xb is None else self._out(h[:, -1], c[-B:])
+        if xb is None: return None
+        z = self._features(h[:, -1], c[-B:])
+        if self.pair is not None: cache.feats = z
+        return self.head(z).float()
 
     def denoise_block(self, xb:torch.Tensor, sigma_bar:torch.Tensor, cache:BlockCache) -> torch.Tensor:
         "Outputs (B, block, vocab_out) for the noisy next block `xb` at noise `sigma_bar` (B,) given the clean text in `cache`."
@@ -184,3 +195,37 @@ class BlockDDiT(DDiT):
     def append_and_denoise(self, clean:torch.Tensor, xb:torch.Tensor, sigma_bar:torch.Tensor, cache:BlockCache) -> torch.Tensor:
         "`append_block(clean)` then `denoise_block(xb, sigma_bar)` in one pass (a sampler's first step of every block after the first)."
         return self._pass(clean, xb, sigma_bar, cache)
+
+    def pair_logits(self, out:torch.Tensor, cache:BlockCache, first:torch.Tensor, char:torch.Tensor) -> torch.Tensor:
+        """Pair head: outputs (B, vocab_out) of the other character of each row's block of two, given character `char` (B,)
+        at position `first` (B,) (0 or 1), from the last noisy pass over that block (its outputs `out` (B, 2, vocab_out))."""
+        r = torch.arange(len(first), device=first.device)
+        z = cache.feats
+        return self.pair(z[r, 1 - first], z[r, first], char, first, out[r, 1 - first])
+
+# %% ../nbs/04a_block.ipynb #b8206824
+class PairHead(nn.Module):
+    "Outputs for one character of a block of two given the other: its own outputs plus a correction read from both positions' features and the other character."
+    def __init__(self, n_embd:int, vocab_out:int, hidden:int=4):
+        super().__init__()
+        self.vocab = vocab_out
+        self.emb = nn.Embedding(2 * vocab_out, n_embd)                         # (side, character): the known one left (0) or right (1)
+        self.norm = nn.LayerNorm(n_embd)
+        self.mlp = nn.Sequential(nn.Linear(3 * n_embd, hidden * n_embd), nn.GELU(approximate='tanh'), nn.Linear(hidden * n_embd, vocab_out))
+        nn.init.normal_(self.emb.weight, std=0.02); nn.init.normal_(self.mlp[0].weight, std=0.02); nn.init.zeros_(self.mlp[0].bias)
+        nn.init.zeros_(self.mlp[2].weight); nn.init.zeros_(self.mlp[2].bias)   # starts as the marginal
+
+    def forward(self, z, z_other, other, side, logits):
+        "Outputs (..., vocab_out) at positions with features `z` (..., C) and outputs `logits`, given character `other` (...) on `side` (...), whose features are `z_other`."
+        u = torch.cat([self.norm(z), self.emb(side * self.vocab + other).to(z.dtype), self.norm(z_other)], -1)
+        return logits + self.mlp(u).float()
+
+    def loss(self, z:torch.Tensor, out:torch.Tensor, x_t:torch.Tensor, x0:torch.Tensor, mask_id:int) -> torch.Tensor:
+        """Mean cross-entropy of every character of `x_t`'s fully masked blocks of two given the other one's true character
+        (`x0`), from the model's features `z` (B, T, C) and outputs `out` (B, T, V), both detached; 0 without such a block."""
+        B, T, C = z.shape
+        full = (x_t.view(B, T // 2, 2) == mask_id).all(-1)                    # (B, T/2): blocks as a sampler's first pass sees them
+        zb, ob, xb = z.detach().view(B, T // 2, 2, C)[full], out.detach().view(B, T // 2, 2, -1)[full], x0.view(B, T // 2, 2)[full]
+        side = torch.tensor([1, 0], device=z.device).expand_as(xb)            # position 0 is told the character on its right, 1 the one on its left
+        logits = self(zb, zb.flip(1), xb.flip(1), side, ob)
+        return F.cross_entropy(logits.reshape(-1, self.vocab), xb.reshape(-1), reduction='sum') / max(1, xb.numel())

@@ -223,7 +223,7 @@ def generate_parser() -> argparse.ArgumentParser:
     p.add_argument('--info', action='store_true', help="print each checkpoint's config, dataset fingerprint and metrics; generate nothing")
     s = p.add_argument_group('sampler')
     s.add_argument('--sampler', choices=SAMPLERS, help='reverse step: analytic, euler, remask (absorbing graph), or auto (remask on the absorbing graph, else analytic) (default: sample.sampler)')
-    s.add_argument('--steps', type=int, help='reverse-diffusion steps per sample; a block-diffusion model shares them out among its blocks, at least one and at most one per character each (default: sample.steps)')
+    s.add_argument('--steps', type=int, help='reverse-diffusion steps per sample; a block-diffusion model shares them out among its blocks, at least one and at most one per character each; one per block of 2 with a pair head writes both in one pass (default: sample.steps)')
     s.add_argument('--temperature', type=float, help='sampling temperature (default: sample.temperature)')
     s.add_argument('--top-p', '--top_p', type=float, dest='top_p', help='nucleus sampling, 0 < p <= 1 (default: sample.top_p)')
     s.add_argument('--remask-noise', '--remask_noise', type=float, dest='remask_noise',

@@ -54,6 +54,7 @@ class ModelConfig:
     conv_kernel: int = opt(9, 'width of the depthwise convolution that mixes neighbouring input characters (odd; 0 disables)', ge=0)
     dropout: float = opt(0.0, 'dropout probability in attention output and MLP', ge=0.0, lt=1.0)
     time_conditioning: bool = opt(True, 'feed the noise level to the network (absorbing diffusion also works without)')
+    pair_head: bool = opt(True, 'blocks of 2 (`diffusion.block: 2`) only: a small head, trained beside the model on its detached features, that draws a block\'s second character from the same pass as its first, so a sampler writes a block per pass (other block lengths ignore it)')
 
 @dataclass
 class DiffusionConfig:
@@ -89,6 +90,7 @@ class TrainConfig:
     eval_iters: int = opt(8, 'batches per validation-loss estimate', ge=1)
     eval_windows: int = opt(256, 'held-out windows for the final bits/char estimate, evenly spread (0 = all of them)', ge=0)
     eval_t_samples: int = opt(4, 'Monte Carlo draws of the diffusion time per window in that estimate', ge=1)
+    pair_iters: int = opt(300, 'a model with a pair head (`model.pair_head`): steps that fit the head alone on the finished model, on fully masked windows as a sampler sees them, before the final evaluation (0: none)', ge=0)
     dtype: str = opt('auto', 'autocast dtype: `auto` (bf16 on a GPU or a CPU with native bf16, else float32), `float32` or `bfloat16`', choices=('auto', 'float32', 'bfloat16'))
     compile: bool = opt(False, 'wrap the model in `torch.compile` (GPU)')
 
@@ -96,7 +98,7 @@ class TrainConfig:
 class SampleConfig:
     "Generation."
     sampler: str = opt('auto', 'reverse step: `analytic` (Tweedie tau-leaping), `euler`, `remask` (absorbing graph: confidence-ordered unmasking with re-masking), or `auto` (remask on the absorbing graph, analytic on the uniform one)', choices=('auto', 'analytic', 'euler', 'remask'))
-    steps: int = opt(32, 'reverse-diffusion steps per sample (block diffusion: shared out among the blocks, at least one and at most one per character each)', ge=1)
+    steps: int = opt(32, 'reverse-diffusion steps per sample (block diffusion: shared out among the blocks, at least one and at most one per character each; one per block of 2 with the pair head writes both characters in one pass)', ge=1)
     temperature: float = opt(1.0, 'divide the network output by this before sampling (<1: safer, more common characters)', gt=0.0)
     top_p: float = opt(1.0, 'nucleus sampling: draw only from the likeliest characters whose probabilities add up to this (1 = off)', gt=0.0, le=1.0)
     num_samples: int = opt(100, 'documents written by `diffgpt_generate`', ge=1)

@@ -10,7 +10,8 @@ from fastcore.basics import patch
 from .diffusion import Graph, AbsorbingGraph, UniformGraph, Noise
 
 # %% auto #0
-__all__ = ['LOSSES', 'masked_nll', 'reads_clean', 'denoising_loss', 'diffusion_loss', 'sample_times', 'elbo_bits_per_char']
+__all__ = ['LOSSES', 'masked_nll', 'unwrap', 'reads_clean', 'training_loss', 'denoising_loss', 'diffusion_loss', 'sample_times',
+           'elbo_bits_per_char']
 
 # %% ../nbs/05_loss.ipynb #a9f00da2
 @patch
@@ -71,16 +72,28 @@ def _masked_term(graph, out, x_t, x0, sigma_bar, rate):
 
 LOSSES = {'score_entropy': _score_entropy_term, 'masked': _masked_term, 'flat': _flat_term}
 
-def reads_clean(model) -> bool:
-    "Whether `model` (inside any torch.compile or DistributedDataParallel wrapper) also reads the clean text, as a block-diffusion model does."
+def unwrap(model):
+    "The model inside any torch.compile or DistributedDataParallel wrappers."
     while (inner := getattr(model, '_orig_mod', None) or getattr(model, 'module', None)) is not None: model = inner
-    return getattr(model, 'reads_clean', False)
+    return model
+
+def reads_clean(model) -> bool:
+    "Whether `model` (inside any wrappers) also reads the clean text, as a block-diffusion model does."
+    return getattr(unwrap(model), 'reads_clean', False)
+
+def training_loss(model, graph:Graph, noise:Noise, x_t:torch.Tensor, x0:torch.Tensor, t:torch.Tensor, loss:str='masked',
+                  pair:bool=True) -> tuple[torch.Tensor, torch.Tensor|None]:
+    """`denoising_loss` (B,) and, with `pair` for a model with a pair head (block chapter), that head's loss from the
+    same pass (a scalar, nats per character it wrote); None otherwise."""
+    sigma_bar, rate = noise.total(t), noise.rate(t)
+    pair = pair and getattr(unwrap(model), 'pair', None) is not None
+    if pair: out, pair_nll = model(x_t, sigma_bar, x0, pair_loss=True)
+    else: out = model(x_t, sigma_bar, x0) if reads_clean(model) else model(x_t, sigma_bar)
+    return LOSSES[loss](graph, out, x_t, x0, sigma_bar, rate).sum(-1), pair_nll if pair else None
 
 def denoising_loss(model, graph:Graph, noise:Noise, x_t:torch.Tensor, x0:torch.Tensor, t:torch.Tensor, loss:str='masked') -> torch.Tensor:
     "Per-sequence loss (B,) in nats of denoising `x_t`, which is `x0` corrupted at times `t` (B,): run the model, weight by σ(t)."
-    sigma_bar, rate = noise.total(t), noise.rate(t)
-    out = model(x_t, sigma_bar, x0) if reads_clean(model) else model(x_t, sigma_bar)
-    return LOSSES[loss](graph, out, x_t, x0, sigma_bar, rate).sum(-1)
+    return training_loss(model, graph, noise, x_t, x0, t, loss, pair=False)[0]
 
 def diffusion_loss(model, graph:Graph, noise:Noise, x0:torch.Tensor, t:torch.Tensor, loss:str='masked', generator=None) -> torch.Tensor:
     "Per-sequence loss (B,) in nats at times `t` (B,): corrupt `x0`, denoise, weight by σ(t)."

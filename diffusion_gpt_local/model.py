@@ -111,10 +111,14 @@ class DDiT(nn.Module):
         if not self.cfg.time_conditioning: sigma_bar = torch.ones_like(sigma_bar)
         return F.silu(self.sigma_emb(sigma_bar))
 
+    def _features(self, h, c):
+        "The head's input (B, T, C) from the last hidden states `h` (B, T, C) and conditioning `c` (B, cond_dim): the final norm, adaLN-modulated."
+        shift, scale = self.ada_f(c)[:, None].chunk(2, dim=-1)
+        return modulate(self.norm_f(h), shift, scale)
+
     def _out(self, h, c):
         "Outputs (B, T, vocab_out) from the last hidden states `h` (B, T, C) and conditioning `c` (B, cond_dim): adaLN, then the head."
-        shift, scale = self.ada_f(c)[:, None].chunk(2, dim=-1)
-        return self.head(modulate(self.norm_f(h), shift, scale)).float()
+        return self.head(self._features(h, c)).float()
 
     def forward(self, x, sigma_bar):
         c = self._cond(sigma_bar)

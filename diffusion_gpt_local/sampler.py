@@ -146,7 +146,8 @@ def sample_ids(model, graph:Graph, noise:Noise, batch_size:int, length:int, step
     analytic/euler). `fixed` (length,) or (B, length) holds ids to impose at every step, -1 where the model writes,
     -2 where it writes anything but `sep_id`; `trace(step, x)` sees the state before the first step and after every step;
     `amp` is the autocast dtype of the network (None: float32); `remask_noise` the remask sampler's choice temperature τ.
-    A block-diffusion model (`model.block` > 0) writes the blocks left to right, `steps` shared out among them (at least one each, at most one per character)."""
+    A block-diffusion model (`model.block` > 0) writes the blocks left to right, `steps` shared out among them (at least one each, at most one per character);
+    with blocks of two and a pair head, one step per block writes both characters in one pass."""
     sampler = resolve_sampler(sampler, graph)
     if sampler == 'remask' and not graph.absorbing:
         raise DiffGPTError("sampler 'remask' needs the absorbing graph; this model uses the uniform graph (choose analytic or euler)")
@@ -166,12 +167,14 @@ def sample_ids(model, graph:Graph, noise:Noise, batch_size:int, length:int, step
         if nosep is None: return probs
         return probs.masked_fill(nosep[:, cols] & (torch.arange(probs.shape[-1], device=dev) == sep_id), 0)
     amp_on = lambda: torch.autocast(dev.type, dtype=amp, enabled=amp is not None)
+    shape = lambda o: top_p_filter(o.double() / temperature, top_p)
     out, last, rows = None, None, 0
-    def run(x, sb, ctx=None, clean=None):
+    def raw(x, sb, ctx=None, clean=None):
+        "The network's outputs, as they come."
         with amp_on():
-            if ctx is None: o = model(x, sb.float())
-            else: o = model.denoise_block(x, sb.float(), ctx) if clean is None else model.append_and_denoise(clean, x, sb.float(), ctx)
-        return top_p_filter(o.double() / temperature, top_p)
+            if ctx is None: return model(x, sb.float())
+            return model.denoise_block(x, sb.float(), ctx) if clean is None else model.append_and_denoise(clean, x, sb.float(), ctx)
+    run = lambda *a: shape(raw(*a))
     def net(x, sb):
         "Network output / temperature, nucleus-filtered, in float64; re-run only on changed rows when caching."
         nonlocal out, last, rows
@@ -191,6 +194,8 @@ def sample_ids(model, graph:Graph, noise:Noise, batch_size:int, length:int, step
         x = _reverse(net, graph, noise, x, free, steps, sampler, t_eps, generator, impose, ban, trace, progress, remask_noise)
     else:   # block diffusion: the steps spread over the blocks, each block denoised given the cached clean text before it
         ctx, k, traced, pending = model.new_cache(B, dev), min(block, max(1, round(steps * block / length))), 0, None
+        pair = sampler == 'remask' and k == 1 and getattr(model, 'pair', None) is not None   # one pass per block of two
+        sb1 = noise.total(torch.ones((), dtype=torch.float64, device=dev)).expand(B)          # t = 1: a block's first step
         for b in tqdm(range(length // block), disable=not progress, leave=False, desc='blocks'):
             cols = slice(b * block, (b + 1) * block)
             def block_net(xb, sb):
@@ -202,8 +207,31 @@ def sample_ids(model, graph:Graph, noise:Noise, batch_size:int, length:int, step
             def block_trace(i, xb):
                 nonlocal traced
                 x[:, cols] = xb; traced += 1; trace(traced, x)
+            def pair_block(xb, fr):
+                "One pass writes a block of two: one character as the remask sampler's first step draws it, the other from the pair head."
+                nonlocal rows, pending
+                rows += (1 if pending is None else 2) * B * block / length
+                o, pending = raw(xb, sb1, ctx, pending), None
+                logp = shape(o).log_softmax(-1)
+                cand = gumbel_argmax(ban(logp.exp(), cols), generator)
+                score = logp.gather(-1, cand[..., None])[..., 0]
+                if remask_noise: score = score + remask_noise / 2 * gumbel_noise(score.shape, generator, dev)   # the first of two steps' noise
+                first = score.masked_fill(~fr, float('-inf')).argmax(-1)
+                two, r = fr.all(-1), torch.arange(B, device=dev)
+                xb = torch.where(fr & ~two[:, None], cand, xb)                  # a row with one free character: its conditional, exactly
+                xb[r[two], first[two]] = cand[r, first][two]
+                if trace: block_trace(1, impose(xb, cols))
+                if two.any():
+                    o2 = o.clone()
+                    with amp_on(): o2[r, 1 - first] = model.pair_logits(o, ctx, first, cand[r, first])
+                    cand2 = gumbel_argmax(ban(shape(o2).softmax(-1), cols), generator)
+                    xb[r[two], 1 - first[two]] = cand2[r, 1 - first][two]
+                xb = impose(xb, cols)
+                if trace: block_trace(2, xb)
+                return xb
             if free[:, cols].any():
-                x[:, cols] = _reverse(block_net, graph, noise, x[:, cols], free[:, cols], k, sampler, t_eps, generator,
+                x[:, cols] = pair_block(x[:, cols].clone(), free[:, cols]) if pair else \
+                             _reverse(block_net, graph, noise, x[:, cols], free[:, cols], k, sampler, t_eps, generator,
                                       lambda z: impose(z, cols), lambda p: ban(p, cols), block_trace if trace else None, False, remask_noise)
             if pending is not None:                                          # a block with nothing free: cache its predecessor alone
                 with amp_on(): model.append_block(pending, ctx)

@@ -17,18 +17,18 @@ from .data import Corpus, Split, fresh_mode
 from .diffusion import make_graph, make_noise, Graph, Noise
 from .model import DDiT
 from .block import BlockDDiT
-from .loss import diffusion_loss, denoising_loss, sample_times, elbo_bits_per_char
+from .loss import diffusion_loss, training_loss, sample_times, elbo_bits_per_char
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'CKPT_VERSION', 'SAVED_BEFORE', 'STATE_FORMAT', 'STATE_VERSION', 'NOT_TRAINING', 'pick_device',
-           'cpu_has_native_bf16', 'autocast_dtype', 'seed_everything', 'lr_at', 'muon_matrices', 'MuonAdamW',
-           'make_optimizer', 'EMA', 'make_folder', 'check_writable', 'atomic_write', 'save_torch', 'save_checkpoint',
-           'write_text', 'load_checkpoint', 'LoadedModel', 'build_model', 'model_from_checkpoint', 'heldout_windows',
-           'evaluate_bpc', 'World', 'current_world', 'SharedError', 'from_rank0', 'in_turns', 'check_same', 'rank_rows',
-           'micro_batches', 'rank_seed', 'device_for', 'reduce_floats', 'gather_rng', 'data_parallel', 'rng_states',
-           'set_rng_states', 'Progress', 'state_path', 'train_state', 'restore_state', 'config_diff',
-           'load_train_state', 'load_resume', 'TrainingInterrupted', 'StopSignals', 'check_trainable', 'TrainResult',
-           'estimate_loss', 'train', 'plot_history', 'write_outputs']
+__all__ = ['PAIR_LR_SCALE', 'CKPT_FORMAT', 'CKPT_VERSION', 'SAVED_BEFORE', 'STATE_FORMAT', 'STATE_VERSION', 'NOT_TRAINING',
+           'pick_device', 'cpu_has_native_bf16', 'autocast_dtype', 'seed_everything', 'lr_at', 'muon_matrices',
+           'MuonAdamW', 'make_optimizer', 'EMA', 'make_folder', 'check_writable', 'atomic_write', 'save_torch',
+           'save_checkpoint', 'write_text', 'load_checkpoint', 'LoadedModel', 'build_model', 'model_from_checkpoint',
+           'heldout_windows', 'evaluate_bpc', 'World', 'current_world', 'SharedError', 'from_rank0', 'in_turns',
+           'check_same', 'rank_rows', 'micro_batches', 'rank_seed', 'device_for', 'reduce_floats', 'gather_rng',
+           'data_parallel', 'rng_states', 'set_rng_states', 'Progress', 'state_path', 'train_state', 'restore_state',
+           'config_diff', 'load_train_state', 'load_resume', 'TrainingInterrupted', 'StopSignals', 'check_trainable',
+           'TrainResult', 'estimate_loss', 'fit_pair_head', 'train', 'plot_history', 'write_outputs']
 
 # %% ../nbs/06_trainer.ipynb #1c9217b6
 def pick_device(name:str='auto') -> torch.device:
@@ -83,14 +83,18 @@ class MuonAdamW:
     def state_dict(self) -> dict: return dict(muon=self.muon.state_dict(), adamw=self.adamw.state_dict())
     def load_state_dict(self, state:dict): self.muon.load_state_dict(state['muon']); self.adamw.load_state_dict(state['adamw'])
 
+PAIR_LR_SCALE = 3.0   # the pair head's learning rate over the model's (it learns from few examples while the features move under it)
+
 def make_optimizer(model:torch.nn.Module, tc, device:torch.device):
     "`tc.optimizer`: `muon` (Muon on `muon_matrices`, AdamW on the rest) or `adamw`; AdamW decays 2-D weights except embeddings and is fused on CUDA and CPU."
     mats = muon_matrices(model) if tc.optimizer == 'muon' else []
     hidden = {id(p) for p in mats}
-    decay, no_decay = [], []
+    decay, no_decay, pair = [], [], []
     for name, p in model.named_parameters():
-        if id(p) not in hidden: (decay if p.dim() >= 2 and 'emb' not in name else no_decay).append(p)
+        if name.startswith('pair.'): pair.append(p)
+        elif id(p) not in hidden: (decay if p.dim() >= 2 and 'emb' not in name else no_decay).append(p)
     groups = [dict(params=decay, weight_decay=tc.weight_decay), dict(params=no_decay, weight_decay=0.0)]
+    if pair: groups.append(dict(params=pair, weight_decay=0.0, lr_scale=PAIR_LR_SCALE))   # the pair head: its own, faster pace
     adamw = torch.optim.AdamW(groups, lr=tc.lr, betas=(tc.beta1, tc.beta2), fused=device.type in ('cuda', 'cpu'))
     if not mats: return adamw
     return MuonAdamW(torch.optim.Muon(mats, lr=tc.lr, weight_decay=tc.weight_decay, adjust_lr_fn='match_rms_adamw'), adamw)
@@ -196,7 +200,7 @@ def build_model(cfg:Config, tok:CharTokenizer) -> tuple[DDiT, Graph, Noise]:
     block = cfg.diffusion.block
     return (BlockDDiT(cfg.model, graph.dim, graph.n, block) if block else DDiT(cfg.model, graph.dim, graph.n)), graph, noise
 
-SAVED_BEFORE = {'train': {'optimizer': 'adamw'}, 'diffusion': {'block': 0}}   # settings added later, with what files saved before them did
+SAVED_BEFORE = {'train': {'optimizer': 'adamw'}, 'diffusion': {'block': 0}, 'model': {'pair_head': False}}   # settings added later, with what files saved before them did
 
 def _as_saved(c:dict) -> dict:
     "Config dict `c` with the `SAVED_BEFORE` values of the settings it has no key for."
@@ -480,6 +484,31 @@ def estimate_loss(model, graph, noise, batches, cfg:Config, device, amp) -> floa
     model.train()
     return tot / len(batches)
 
+# %% ../nbs/06_trainer.ipynb #da8b2f3b
+def fit_pair_head(model, graph, noise, split:Split, cfg:Config, device, amp, progress:bool=False, desc:str='pair head') -> dict:
+    """Fit `model.pair` alone for `cfg.train.pair_iters` steps on fully masked windows of `split` at t=1 (the model frozen,
+    in eval mode); returns the steps, seconds and mean loss of the first and last ten steps (nats per character)."""
+    tc, B, T = cfg.train, cfg.train.batch_size, cfg.model.block_size
+    opt = torch.optim.AdamW(model.pair.parameters(), lr=PAIR_LR_SCALE * tc.lr, weight_decay=0.0)
+    g, t0, losses = torch.Generator().manual_seed(cfg.seed + 4), time.time(), []
+    sb = noise.total(torch.ones(B, device=device))
+    was, grads = model.training, {p: p.requires_grad for p in model.parameters()}
+    model.eval().requires_grad_(False); model.pair.requires_grad_(True)           # no graph through the frozen model
+    try:
+        for i in tqdm(range(tc.pair_iters), desc=desc, disable=not progress, unit='step', leave=False, dynamic_ncols=True):
+            for group in opt.param_groups: group['lr'] = PAIR_LR_SCALE * tc.lr * 0.5 * (1 + math.cos(math.pi * i / tc.pair_iters))
+            x0 = split.batch(B, T, g).to(device)
+            with torch.autocast(device.type, dtype=amp, enabled=amp is not None):
+                loss = model(torch.full_like(x0, graph.mask_id), sb, x0, pair_loss=True)[1]
+            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+            losses.append(loss.item())
+    finally:
+        model.train(was)
+        for p, r in grads.items(): p.requires_grad_(r)
+    first, last = losses[:10], losses[-10:]
+    return dict(steps=len(losses), seconds=round(time.time() - t0, 2), loss_first=float(np.mean(first)) if first else None,
+                loss_last=float(np.mean(last)) if last else None)
+
 # %% ../nbs/06_trainer.ipynb #828eb7a2
 def train(cfg:Config, corpus:Corpus, out_path:Path|None=None, progress:bool=True, resume:bool|dict=True, callback=None) -> TrainResult:
     "Train a model on `corpus` as `cfg` says, with every process of the `current_world`; rank 0 saves the checkpoint (and plot, summary) to `out_path` and the resumable state beside it."
@@ -519,27 +548,31 @@ def train(cfg:Config, corpus:Corpus, out_path:Path|None=None, progress:bool=True
         interrupted = 0
         for step in bar if not prog.stopped else ():
             if interrupted := signalled(): break
-            for group in opt.param_groups: group['lr'] = lr_at(step, tc.lr, tc.min_lr, tc.warmup_iters, tc.max_iters)
+            for group in opt.param_groups: group['lr'] = group.get('lr_scale', 1.0) * lr_at(step, tc.lr, tc.min_lr, tc.warmup_iters, tc.max_iters)
             x0 = corpus.train.batch(B, T, g_data).to(device, non_blocking=True)    # the global batch, drawn alike in every process
             t = sample_times(B, cfg.diffusion.t_eps, g_noise, device)
             x_t = graph.corrupt(x0, noise.total(t), g_noise)
             opt.zero_grad(set_to_none=True)
-            tot = 0.0
+            tot, ptot = 0.0, 0.0
             for i, rows in enumerate(pieces):                                     # this process's rows; all-reduce after the last piece
                 with net.no_sync() if world.size > 1 and i < len(pieces) - 1 else contextlib.nullcontext():
                     with torch.autocast(device.type, dtype=amp, enabled=amp is not None):
-                        loss = denoising_loss(fwd, graph, noise, x_t[rows], x0[rows], t[rows], objective).mean() * (world.size * (rows.stop - rows.start) / B) / T
-                    loss.backward()
+                        per_seq, pair = training_loss(fwd, graph, noise, x_t[rows], x0[rows], t[rows], objective)
+                        share = world.size * (rows.stop - rows.start) / B
+                        loss, pair = per_seq.mean() * share / T, None if pair is None else pair * share
+                    (loss if pair is None else loss + pair).backward()            # the pair head learns on detached features: its loss moves only its own weights
                 tot = tot + loss.detach()
-            if tc.grad_clip > 0: torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip)
+                if pair is not None: ptot = ptot + pair.detach()
+            if tc.grad_clip > 0: torch.nn.utils.clip_grad_norm_([p for n, p in model.named_parameters() if not n.startswith('pair.')], tc.grad_clip)
             opt.step()
             if ema: ema.update(model, step)
             over = main and bool(tc.max_minutes) and spent() > 60 * tc.max_minutes   # rank 0's clock decides
-            li, over = reduce_floats([tot, over], world, device)
+            li, over, lp = reduce_floats([tot, over, ptot], world, device)
             li /= world.size
             smooth = li if smooth is None else 0.95 * smooth + 0.05 * li
             last = step == tc.max_iters - 1 or over > 0
             rec = dict(step=step + 1, train=li)
+            if getattr(model, 'pair', None) is not None: rec['pair'] = lp / world.size   # the pair head's loss, nats per character it wrote
             if main and ((step + 1) % tc.eval_interval == 0 or last):
                 rec['val'] = estimate_loss(model, graph, noise, val, cfg, device, amp)
             history.append(rec)
@@ -561,13 +594,16 @@ def train(cfg:Config, corpus:Corpus, out_path:Path|None=None, progress:bool=True
     def finish() -> dict:
         seconds, steps = spent(), prog.step
         if ema: model.load_state_dict({k: v.to(device) for k, v in ema.state_dict().items()})
+        fit = fit_pair_head(model, graph, noise, corpus.train, cfg, device, amp, progress and main, f'{corpus.name} pair head') \
+              if getattr(model, 'pair', None) is not None and tc.pair_iters else None
         model.eval()
         heldout = heldout_windows(corpus.heldout, T, tc.eval_windows)
         ev = evaluate_bpc(model, graph, noise, heldout, cfg.diffusion.loss, B, tc.eval_t_samples, cfg.seed, device)
         vals = [h['val'] for h in history if 'val' in h]
         metrics = dict(steps=steps, chars_seen=steps * B * T, seconds=round(seconds, 2), chars_per_sec=round(steps * B * T / seconds, 1),
-                       train_loss=float(np.mean([h['train'] for h in history[-20:]])), val_loss=vals[-1], val_bpc=ev['bpc'], val_bpc_se=ev['se'],
-                       params=model.n_params(), device=str(device), processes=world.size, sessions=prog.sessions, eval=ev)
+                       train_loss=float(np.mean([h['train'] for h in history[-20:]])),
+                       **({'pair_loss': float(np.mean([h['pair'] for h in history[-20:]]))} if 'pair' in history[-1] else {}), val_loss=vals[-1], val_bpc=ev['bpc'], val_bpc_se=ev['se'],
+                       **({'pair_fit': fit} if fit else {}), params=model.n_params(), device=str(device), processes=world.size, sessions=prog.sessions, eval=ev)
         ckpt = dict(format=CKPT_FORMAT, version=CKPT_VERSION, package_version=__version__,
                     created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
                     config=asdict(cfg), chars=corpus.tok.chars, dataset=corpus.info(), metrics=metrics, history=history,
