@@ -13,7 +13,8 @@ achieved model FLOP/s over this machine's dense float32 matmul FLOP/s, measured 
 Variants: default (absorbing graph, flat-weighted masked loss, ELBO from the masked loss),
 mdlm (absorbing, ELBO-weighted masked loss), sedd (absorbing, score entropy), uniform (uniform
 graph, score entropy), compiled (default with torch.compile), fp32 (default in float32 even where the
-CPU has native bf16), notime (no time conditioning), adamw (default with AdamW alone instead of Muon),
+CPU has native bf16), notime (no time conditioning), adamw (default with AdamW alone instead of Muon), nopair (default without
+the pair head: its cost per training step),
 blockN (block diffusion with blocks of N characters: 2, 4, 8, 16), whole (the whole window at once, block 0). --set KEY=VALUE overrides apply to every model.
 Baselines (--ar-variant, default same): same (this project's blocks: rotary attention plus the causal
 depthwise convolution the diffusion model also has, and the configured optimizer), adamw (the same
@@ -35,7 +36,7 @@ VARIANTS = {'default': [], 'mdlm': ['train.weighting=elbo', 'diffusion.loss=mask
             'sedd': ['train.weighting=elbo', 'diffusion.loss=score_entropy'],
             'uniform': ['train.weighting=elbo', 'diffusion.graph=uniform', 'diffusion.loss=score_entropy'],
             'compiled': ['train.compile=true'], 'fp32': ['train.dtype=float32'], 'notime': ['model.time_conditioning=false'],
-            'adamw': ['train.optimizer=adamw'], 'whole': ['diffusion.block=0'],
+            'adamw': ['train.optimizer=adamw'], 'whole': ['diffusion.block=0'], 'nopair': ['model.pair_head=false'],
             **{f'block{n}': [f'diffusion.block={n}'] for n in (2, 4, 8, 16)}}
 
 AR_VARIANTS = {'same': [], 'plain': ['model.conv_kernel=0'], 'adamw': ['train.optimizer=adamw']}

@@ -208,7 +208,7 @@ def train_main(argv=None) -> int:
     return status
 
 # %% ../nbs/08_cli.ipynb #ff2b04eb
-from .sampler import generate_samples, Prompt, SAMPLERS, sample_settings, why_no_cache
+from .sampler import generate_samples, Prompt, SAMPLERS, sample_settings, why_no_cache, why_blocks_read_worse
 from .novelty import NoveltyIndex
 from .animate import record_trajectory, render_gif
 from tqdm.auto import tqdm
@@ -293,8 +293,11 @@ def generate_one(path:Path, a, device, out_dir:Path, gif:Path|None=None) -> dict
         what = 'the suffix only when it reaches it' if prompt.suffix else "the template's later characters only when it reaches them"
         warn(f"diffgpt_generate: note: {name} writes left to right in blocks of {lm.cfg.diffusion.block} characters and sees {what} "
              f"(a whole-window model, diffusion.block: 0, leads into them)")
-    if (sc.cache if a.cache is None else a.cache) and (why := why_no_cache(lm.graph, sample_settings(lm, sampler=a.sampler)['sampler'], lm.cfg.diffusion.block)):
+    settings = sample_settings(lm, a.steps, a.sampler)
+    if (sc.cache if a.cache is None else a.cache) and (why := why_no_cache(lm.graph, settings['sampler'], lm.cfg.diffusion.block)):
         warn(f"diffgpt_generate: note: {name}: --cache (sample.cache) does nothing here: {why}")
+    if why := why_blocks_read_worse(lm.model, settings['sampler'], settings['steps'], lm.cfg.model.block_size):
+        warn(f"diffgpt_generate: note: {name}: {why}")
     novelty = None if a.no_novelty and not max_copy else novelty_for(lm, min(12, max_copy) if max_copy else 12, bool(max_copy), warn)
     seed = lm.cfg.seed if a.seed is None else a.seed
     t0 = time.time()

@@ -16,9 +16,9 @@ from .loss import log_score  # noqa: F401  (patches Graph.log_score)
 from .trainer import autocast_dtype
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'gumbel_noise', 'gumbel_argmax', 'resolve_sampler', 'why_no_cache', 'top_p_filter', 'sample_ids',
-           'split_documents', 'trim_tail', 'Prompt', 'prompt_ids', 'clean_text', 'Generation', 'sample_settings',
-           'generate_samples', 'generate_documents']
+__all__ = ['SAMPLERS', 'gumbel_noise', 'gumbel_argmax', 'resolve_sampler', 'block_steps', 'why_blocks_read_worse', 'why_no_cache',
+           'top_p_filter', 'sample_ids', 'split_documents', 'trim_tail', 'Prompt', 'prompt_ids', 'clean_text',
+           'Generation', 'sample_settings', 'generate_samples', 'generate_documents']
 
 # %% ../nbs/07_sampler.ipynb #2580414b
 def gumbel_noise(shape, generator=None, device=None) -> torch.Tensor:
@@ -79,6 +79,20 @@ def resolve_sampler(name:str, graph:Graph) -> str:
     "The sampler `name` stands for on `graph`: `auto` is remask on the absorbing graph, analytic on the uniform one."
     if name not in SAMPLERS: raise DiffGPTError(f"unknown sampler '{name}' (choose {', '.join(SAMPLERS)})")
     return ('remask' if graph.absorbing else 'analytic') if name == 'auto' else name
+
+def block_steps(steps:int, length:int, block:int) -> int:
+    "Steps each block of `block` characters gets when `steps` are shared out over `length` characters: at least one, at most one per character."
+    return min(block, max(1, round(steps * block / length)))
+
+def why_blocks_read_worse(model, sampler:str, steps:int, length:int) -> str|None:
+    "Why `steps` of `sampler` (resolved) make block model `model` draw characters of a block together from their separate marginals (much worse text); None where they do not."
+    block = getattr(model, 'block', 0)
+    if not block: return None
+    k = block_steps(steps, length, block)
+    if k == block or (k == 1 and sampler == 'remask' and getattr(model, 'pair', None) is not None): return None
+    return (f"{steps} steps for {length} characters give each block of {block} characters {k} step{'s' * (k > 1)}, so characters of a block are "
+            f"drawn together from their separate marginals (much worse text){'; this model has no pair head' * (block == 2)}: --steps {length} "
+            "writes one character per step")
 
 def why_no_cache(graph:Graph, sampler:str, block:int=0) -> str|None:
     "Why re-running the network only on changed rows (`cache`) cannot help `sampler` (resolved) here; None where it can."
@@ -193,7 +207,7 @@ def sample_ids(model, graph:Graph, noise:Noise, batch_size:int, length:int, step
     if not block:
         x = _reverse(net, graph, noise, x, free, steps, sampler, t_eps, generator, impose, ban, trace, progress, remask_noise)
     else:   # block diffusion: the steps spread over the blocks, each block denoised given the cached clean text before it
-        ctx, k, traced, pending = model.new_cache(B, dev), min(block, max(1, round(steps * block / length))), 0, None
+        ctx, k, traced, pending = model.new_cache(B, dev), block_steps(steps, length, block), 0, None
         pair = sampler == 'remask' and k == 1 and getattr(model, 'pair', None) is not None   # one pass per block of two
         sb1 = noise.total(torch.ones((), dtype=torch.float64, device=dev)).expand(B)          # t = 1: a block's first step
         for b in tqdm(range(length // block), disable=not progress, leave=False, desc='blocks'):
@@ -220,14 +234,13 @@ def sample_ids(model, graph:Graph, noise:Noise, batch_size:int, length:int, step
                 two, r = fr.all(-1), torch.arange(B, device=dev)
                 xb = torch.where(fr & ~two[:, None], cand, xb)                  # a row with one free character: its conditional, exactly
                 xb[r[two], first[two]] = cand[r, first][two]
-                if trace: block_trace(1, impose(xb, cols))
                 if two.any():
                     o2 = o.clone()
                     with amp_on(): o2[r, 1 - first] = model.pair_logits(o, ctx, first, cand[r, first])
                     cand2 = gumbel_argmax(ban(shape(o2).softmax(-1), cols), generator)
                     xb[r[two], 1 - first[two]] = cand2[r, 1 - first][two]
                 xb = impose(xb, cols)
-                if trace: block_trace(2, xb)
+                if trace: block_trace(1, xb)                                     # one step: the whole block
                 return xb
             if free[:, cols].any():
                 x[:, cols] = pair_block(x[:, cols].clone(), free[:, cols]) if pair else \
