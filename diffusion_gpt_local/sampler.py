@@ -16,9 +16,9 @@ from .loss import log_score  # noqa: F401  (patches Graph.log_score)
 from .trainer import autocast_dtype
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'gumbel_noise', 'gumbel_argmax', 'resolve_sampler', 'block_steps', 'why_blocks_read_worse', 'why_no_cache',
-           'top_p_filter', 'sample_ids', 'split_documents', 'trim_tail', 'Prompt', 'prompt_ids', 'clean_text',
-           'Generation', 'sample_settings', 'generate_samples', 'generate_documents']
+__all__ = ['SAMPLERS', 'gumbel_noise', 'gumbel_argmax', 'resolve_sampler', 'block_steps', 'pair_pass', 'why_blocks_read_worse',
+           'why_no_cache', 'top_p_filter', 'sample_ids', 'split_documents', 'trim_tail', 'Prompt', 'prompt_ids',
+           'clean_text', 'Generation', 'sample_settings', 'generate_samples', 'generate_documents']
 
 # %% ../nbs/07_sampler.ipynb #2580414b
 def gumbel_noise(shape, generator=None, device=None) -> torch.Tensor:
@@ -84,12 +84,16 @@ def block_steps(steps:int, length:int, block:int) -> int:
     "Steps each block of `block` characters gets when `steps` are shared out over `length` characters: at least one, at most one per character."
     return min(block, max(1, round(steps * block / length)))
 
+def pair_pass(model, sampler:str, k:int) -> bool:
+    "Whether `k` steps per block of `sampler` (resolved) let `model`'s pair head write each block of two in one pass."
+    return k == 1 and sampler == 'remask' and getattr(model, 'pair', None) is not None
+
 def why_blocks_read_worse(model, sampler:str, steps:int, length:int) -> str|None:
     "Why `steps` of `sampler` (resolved) make block model `model` draw characters of a block together from their separate marginals (much worse text); None where they do not."
     block = getattr(model, 'block', 0)
     if not block: return None
     k = block_steps(steps, length, block)
-    if k == block or (k == 1 and sampler == 'remask' and getattr(model, 'pair', None) is not None): return None
+    if k == block or pair_pass(model, sampler, k): return None
     return (f"{steps} steps for {length} characters give each block of {block} characters {k} step{'s' * (k > 1)}, so characters of a block are "
             f"drawn together from their separate marginals (much worse text){'; this model has no pair head' * (block == 2)}: --steps {length} "
             "writes one character per step")
@@ -208,24 +212,22 @@ def sample_ids(model, graph:Graph, noise:Noise, batch_size:int, length:int, step
         x = _reverse(net, graph, noise, x, free, steps, sampler, t_eps, generator, impose, ban, trace, progress, remask_noise)
     else:   # block diffusion: the steps spread over the blocks, each block denoised given the cached clean text before it
         ctx, k, traced, pending = model.new_cache(B, dev), block_steps(steps, length, block), 0, None
-        pair = sampler == 'remask' and k == 1 and getattr(model, 'pair', None) is not None   # one pass per block of two
+        pair = pair_pass(model, sampler, k)                                                 # one pass per block of two
         sb1 = noise.total(torch.ones((), dtype=torch.float64, device=dev)).expand(B)          # t = 1: a block's first step
         for b in tqdm(range(length // block), disable=not progress, leave=False, desc='blocks'):
             cols = slice(b * block, (b + 1) * block)
-            def block_net(xb, sb):
-                "The block's outputs; its first step also caches the finished block before it (one pass over both)."
+            def block_pass(xb, sb):
+                "The block's raw outputs; its first step also caches the finished block before it (one pass over both)."
                 nonlocal rows, pending
                 rows += (1 if pending is None else 2) * len(xb) * block / length   # in whole-window passes
-                out, pending = run(xb, sb, ctx, pending), None
+                out, pending = raw(xb, sb, ctx, pending), None
                 return out
             def block_trace(i, xb):
                 nonlocal traced
                 x[:, cols] = xb; traced += 1; trace(traced, x)
             def pair_block(xb, fr):
                 "One pass writes a block of two: one character as the remask sampler's first step draws it, the other from the pair head."
-                nonlocal rows, pending
-                rows += (1 if pending is None else 2) * B * block / length
-                o, pending = raw(xb, sb1, ctx, pending), None
+                o = block_pass(xb, sb1)
                 logp = shape(o).log_softmax(-1)
                 cand = gumbel_argmax(ban(logp.exp(), cols), generator)
                 score = logp.gather(-1, cand[..., None])[..., 0]
@@ -244,7 +246,7 @@ def sample_ids(model, graph:Graph, noise:Noise, batch_size:int, length:int, step
                 return xb
             if free[:, cols].any():
                 x[:, cols] = pair_block(x[:, cols].clone(), free[:, cols]) if pair else \
-                             _reverse(block_net, graph, noise, x[:, cols], free[:, cols], k, sampler, t_eps, generator,
+                             _reverse(lambda xb, sb: shape(block_pass(xb, sb)), graph, noise, x[:, cols], free[:, cols], k, sampler, t_eps, generator,
                                       lambda z: impose(z, cols), lambda p: ban(p, cols), block_trace if trace else None, False, remask_noise)
             if pending is not None:                                          # a block with nothing free: cache its predecessor alone
                 with amp_on(): model.append_block(pending, ctx)

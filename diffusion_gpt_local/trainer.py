@@ -496,7 +496,7 @@ def fit_pair_head(model, graph, noise, split:Split, cfg:Config, device, amp, pro
     model.eval().requires_grad_(False); model.pair.requires_grad_(True)           # no graph through the frozen model
     try:
         for i in tqdm(range(tc.pair_iters), desc=desc, disable=not progress, unit='step', leave=False, dynamic_ncols=True):
-            for group in opt.param_groups: group['lr'] = PAIR_LR_SCALE * tc.lr * 0.5 * (1 + math.cos(math.pi * i / tc.pair_iters))
+            for group in opt.param_groups: group['lr'] = lr_at(i, PAIR_LR_SCALE * tc.lr, 0.0, 0, tc.pair_iters)   # a cosine to zero
             x0 = split.batch(B, T, g).to(device)
             with torch.autocast(device.type, dtype=amp, enabled=amp is not None):
                 loss = model(torch.full_like(x0, graph.mask_id), sb, x0, pair_loss=True)[1]
