@@ -19,7 +19,9 @@ import argparse, math, tempfile
 from pathlib import Path
 import torch, torch.nn.functional as F
 from diffusion_gpt_local.data import load_corpus
-from diffusion_gpt_local.trainer import model_from_checkpoint, heldout_windows, autocast_dtype
+from diffusion_gpt_local.runtime import autocast_dtype
+from diffusion_gpt_local.checkpoint import model_from_checkpoint
+from diffusion_gpt_local.evaluate import heldout_windows
 
 @torch.no_grad()
 def score(lm, windows, batch:int=16) -> dict:

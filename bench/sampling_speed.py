@@ -22,7 +22,9 @@ from pathlib import Path
 import torch
 from diffusion_gpt_local.config import load_config
 from diffusion_gpt_local.data import load_corpus
-from diffusion_gpt_local.trainer import train, model_from_checkpoint, save_checkpoint, autocast_dtype
+from diffusion_gpt_local.runtime import autocast_dtype
+from diffusion_gpt_local.checkpoint import model_from_checkpoint, save_checkpoint
+from diffusion_gpt_local.trainer import train
 from diffusion_gpt_local.sampler import sample_ids, split_documents, resolve_sampler
 from diffusion_gpt_local.baseline import train_ar, generate, score_documents, CharGPT
 

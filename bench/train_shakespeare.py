@@ -14,7 +14,8 @@ from pathlib import Path
 import torch
 from diffusion_gpt_local.config import load_config
 from diffusion_gpt_local.data import load_corpus
-from diffusion_gpt_local.trainer import train, model_from_checkpoint, save_checkpoint
+from diffusion_gpt_local.checkpoint import model_from_checkpoint, save_checkpoint
+from diffusion_gpt_local.trainer import train
 from diffusion_gpt_local.sampler import generate_documents
 
 root = Path(__file__).resolve().parent.parent
