@@ -63,6 +63,16 @@ def test_site_files(site):
         assert remote == [], (f.name, remote)
     assert (site/'assets'/'mathjax'/'MathJax.js').is_file() and (site/'assets'/'mathjax'/'LICENSE').is_file()
 
+def test_results_page(site):
+    "The results page (nbs/results.md) holds the benchmark tables that left the README; the home page links to it."
+    article = lambda page: re.search(r'<article.*?</article>', (site/page).read_text(), re.S)[0]
+    results, home = article('results.html'), article('index.html')
+    assert '1,251,031' in results and '2.120 ± 0.024' in results, 'moved figures missing'   # GPU throughput, equal budget
+    assert len(re.findall(r'<table', results)) >= 7 and '<img' in results       # the tables rendered; the denoising GIF
+    assert 'href="block.html"' in results and 'href="distributed.html"' in results   # links to chapters, as pages
+    assert 'href="results.html"' in home and 'href="cli_reference.html"' in home    # the README's links, on the site
+    assert '1,251,031' not in home                                               # the home page keeps only the summary
+
 def test_model_page(site, browser, tmp_path):
     "The model chapter: formulas typeset (no raw $), API signatures, no traceback; screenshot."
     with serve(site) as base:
