@@ -25,7 +25,8 @@ from diffusion_gpt_local.data import load_corpus
 from diffusion_gpt_local.runtime import autocast_dtype
 from diffusion_gpt_local.checkpoint import model_from_checkpoint, save_checkpoint
 from diffusion_gpt_local.trainer import train
-from diffusion_gpt_local.sampler import sample_ids, split_documents, resolve_sampler
+from diffusion_gpt_local.sampler import sample_ids, resolve_sampler, ReverseSettings
+from diffusion_gpt_local.generate import split_documents
 from diffusion_gpt_local.baseline import train_ar, generate, score_documents, CharGPT
 
 def distinct(texts, n=4, chars=3000) -> float:
@@ -112,8 +113,8 @@ def main():
 
     notebook = ar_s = None
     # warm-up (the first calls of each shape pay for kernel selection and allocation): a few steps of each method at the timed batch size, untimed
-    sample_ids(lm.model, lm.graph, lm.noise, batch, L, 2, resolve_sampler(sc.sampler, lm.graph), lm.cfg.diffusion.t_eps,
-               torch.Generator(device=dev).manual_seed(1), dev, amp=autocast_dtype(sc.dtype, dev))
+    warm = ReverseSettings(resolve_sampler(sc.sampler, lm.graph), 2, t_eps=lm.cfg.diffusion.t_eps, amp=autocast_dtype(sc.dtype, dev))
+    sample_ids(lm.model, lm.graph, lm.noise, batch, L, warm, torch.Generator(device=dev).manual_seed(1), dev)
     generate(ar, n, 8, generator=torch.Generator(device=dev).manual_seed(1), device=dev)
     # (a) the notebook way: one sample at a time, 128 steps
     g = torch.Generator(device=dev).manual_seed(0)
@@ -123,7 +124,8 @@ def main():
         t0 = time.perf_counter()
         nb = model_from_checkpoint(Path(a.notebook_model), device=dev) if a.notebook_model else lm
         if nb.cfg.diffusion.block: p.error('the notebook way needs a whole-window model: give one with --notebook-model')
-        ids = torch.cat([sample_ids(nb.model, nb.graph, nb.noise, 1, L, 128, 'analytic', nb.cfg.diffusion.t_eps, g, dev) for _ in range(k)])
+        one = ReverseSettings('analytic', 128, t_eps=nb.cfg.diffusion.t_eps)
+        ids = torch.cat([sample_ids(nb.model, nb.graph, nb.noise, 1, L, one, g, dev) for _ in range(k)])
         sync()
         record('notebook: 1 at a time, 128 steps', (time.perf_counter() - t0) * n / k, ids, measured_samples=k, steps=128, batch=1)
         notebook = rows[-1]['seconds']
@@ -138,11 +140,11 @@ def main():
         cache, tau, top_p = letter == 'c', sc.remask_noise if tau is None else tau, 1.0 if top_p is None else top_p
         amp = None if fp32 else autocast_dtype(sc.dtype, dev)
         sampler = resolve_sampler(dict(r='remask', e='euler', a='analytic').get(letter, sc.sampler), lm.graph)
+        settings = ReverseSettings(sampler, steps, top_p=top_p, remask_noise=tau, cache=cache, amp=amp, t_eps=lm.cfg.diffusion.t_eps)
         g, st, calls, chunks = torch.Generator(device=dev).manual_seed(0), {}, 0, []
         t0 = time.perf_counter()
         for chunk in torch.arange(n).split(batch):
-            chunks.append(sample_ids(lm.model, lm.graph, lm.noise, len(chunk), L, steps, sampler, lm.cfg.diffusion.t_eps, g, dev,
-                                     cache=cache, stats=st, top_p=top_p, amp=amp, remask_noise=tau))
+            chunks.append(sample_ids(lm.model, lm.graph, lm.noise, len(chunk), L, settings, g, dev, stats=st))
             calls += st['network_rows']
         sync()
         name = (f"diffusion {sampler}, {steps} steps{' cached' if cache else ''}{f' top-p {top_p}' if top_p < 1 else ''}"

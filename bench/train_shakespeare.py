@@ -16,7 +16,7 @@ from diffusion_gpt_local.config import load_config
 from diffusion_gpt_local.data import load_corpus
 from diffusion_gpt_local.checkpoint import model_from_checkpoint, save_checkpoint
 from diffusion_gpt_local.trainer import train
-from diffusion_gpt_local.sampler import generate_documents
+from diffusion_gpt_local.generate import generate_documents
 
 root = Path(__file__).resolve().parent.parent
 p = argparse.ArgumentParser(description=__doc__.split('\n')[0])

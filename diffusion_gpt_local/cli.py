@@ -5,7 +5,7 @@
 # %% ../nbs/16_cli.ipynb #80d6ce76
 from __future__ import annotations
 import argparse, atexit, contextlib, datetime, glob, json, os, re, signal, sys, time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 import torch, torch.distributed as dist
 from .config import DiffGPTError, load_config, list_datasets, dataset_file, read_config_file
@@ -18,7 +18,7 @@ from .checkpoint import load_checkpoint, check_writable, state_path, load_resume
 from .runtime import current_world, from_rank0, in_turns, SharedError, device_for, rank_rows
 from .trainer import check_trainable
 from .data import file_sha256
-from .sampler import generate_documents
+from .generate import generate_documents
 
 # %% auto #0
 __all__ = ['RECORD_FIELDS', 'run_cli', 'train_parser', 'up_to_date', 'train_one', 'torchrun_session', 'end_process',
@@ -212,7 +212,8 @@ def train_main(argv=None) -> int:
     return status
 
 # %% ../nbs/16_cli.ipynb #ff2b04eb
-from .sampler import generate_samples, Prompt, SAMPLERS, sample_settings, why_no_cache, why_blocks_read_worse
+from .sampler import SAMPLERS, why_no_cache, why_blocks_read_worse
+from .generate import generate_samples, Prompt, sample_settings
 from .novelty import NoveltyIndex
 from .animate import record_trajectory, render_gif
 from tqdm.auto import tqdm
@@ -288,26 +289,27 @@ def novelty_for(lm, k:int=12, required:bool=False, warn=print) -> NoveltyIndex|N
 def generate_one(path:Path, a, device, out_dir:Path, gif:Path|None=None) -> dict:
     "Generate, filter and write `out_dir/NAME_samples.txt` and `.jsonl` for checkpoint `path`; return its table row."
     lm = model_from_checkpoint(path, device)
-    sc, name = lm.cfg.sample, path.stem
+    flags = dict(sampler=a.sampler, steps=a.steps, temperature=a.temperature, top_p=a.top_p, remask_noise=a.remask_noise,
+                 cache=a.cache, batch_size=a.batch_size, min_chars=a.min_chars, max_chars=a.max_chars, unique=a.unique,
+                 max_copy=a.max_copy)
+    sc, name = replace(lm.cfg.sample, **{k: v for k, v in flags.items() if v is not None}), path.stem
     n = a.samples or sc.num_samples
     prompt = Prompt(a.prefix, a.suffix, a.template, a.hole, a.length)
-    max_copy = sc.max_copy if a.max_copy is None else a.max_copy
+    max_copy = sc.max_copy
     warn = lambda msg: print(msg, file=sys.stderr, flush=True)
     if lm.cfg.diffusion.block and (prompt.suffix or prompt.template):
         what = 'the suffix only when it reaches it' if prompt.suffix else "the template's later characters only when it reaches them"
         warn(f"diffgpt_generate: note: {name} writes left to right in blocks of {lm.cfg.diffusion.block} characters and sees {what} "
              f"(a whole-window model, diffusion.block: 0, leads into them)")
-    settings = sample_settings(lm, a.steps, a.sampler)
-    if (sc.cache if a.cache is None else a.cache) and (why := why_no_cache(lm.graph, settings['sampler'], lm.cfg.diffusion.block)):
+    settings = sample_settings(lm, sc)
+    if sc.cache and (why := why_no_cache(lm.graph, settings['sampler'], lm.cfg.diffusion.block)):
         warn(f"diffgpt_generate: note: {name}: --cache (sample.cache) does nothing here: {why}")
     if why := why_blocks_read_worse(lm.model, settings['sampler'], settings['steps'], lm.cfg.model.block_size):
         warn(f"diffgpt_generate: note: {name}: {why}")
     novelty = None if a.no_novelty and not max_copy else novelty_for(lm, min(12, max_copy) if max_copy else 12, bool(max_copy), warn)
     seed = lm.cfg.seed if a.seed is None else a.seed
     t0 = time.time()
-    g = generate_samples(lm, n, a.steps, a.sampler, a.batch_size, seed, device, a.min_chars, a.max_chars, a.unique,
-                         a.temperature, a.top_p, a.cache, prompt, novelty, max_copy, progress=not a.quiet, desc=name,
-                         remask_noise=a.remask_noise)
+    g = generate_samples(lm, n, sc, prompt, novelty, seed, device, progress=not a.quiet, desc=name)
     seconds = time.time() - t0
     if len(g.samples) < n:
         warn(f"diffgpt_generate: warning: {name}: only {len(g.samples)} of {n} documents passed the filters after {g.rounds} batches "
@@ -322,8 +324,7 @@ def generate_one(path:Path, a, device, out_dir:Path, gif:Path|None=None) -> dict
     write_text(out, ''.join(r['text'] + '\n' for r in records))
     write_text(out.with_suffix('.jsonl'), ''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in records))
     if gif:
-        traj = record_trajectory(lm, a.animate_samples, a.steps, a.sampler, seed, a.animate_every, a.temperature, a.top_p, prompt, device,
-                                 a.remask_noise)
+        traj = record_trajectory(lm, a.animate_samples, sc, prompt, seed, a.animate_every, device)
         render_gif(traj, gif, title=name)
     copies = [r['longest_copy'] for r in records if r['longest_copy'] is not None]
     return dict(model=str(path), samples=len(records), seconds=seconds, rejected=g.rejected['copy'],
