@@ -182,7 +182,7 @@ def main():
 
 def per_pass(lm, ar, B, length, dev, sc, sync):
     "Milliseconds per network pass, no sampling: a block model's one-block pass, fused pass (cache a block, start the next) and pair head, and an AR step."
-    from diffusion_gpt_local.baseline import KVState, step
+    from diffusion_gpt_local.baseline import step
     m, amp, block = lm.model.eval(), autocast_dtype(sc.dtype, dev), lm.cfg.diffusion.block
     g = torch.Generator(device=dev).manual_seed(0)
     times, pair = dict(single=[], fused=[], pair=[], ar=[]), getattr(m, 'pair', None) is not None
@@ -202,7 +202,7 @@ def per_pass(lm, ar, B, length, dev, sc, sync):
                     t2 = time.perf_counter()
                     m.denoise_block(xb, sb, ctx); sync(); t['fused'] += t1 - t0; t['single'] += time.perf_counter() - t2
             for k in t: times[k].append(t[k] / (n - 1) * 1e3)
-        st, tok = KVState(ar, B, length, dev), torch.zeros(B, dtype=torch.long, device=dev)
+        st, tok = ar.new_cache(B, length, dev), torch.zeros(B, dtype=torch.long, device=dev)
         sync(); t0 = time.perf_counter()
         for _ in range(length): step(ar, tok, st)
         sync(); times['ar'].append((time.perf_counter() - t0) / length * 1e3)
