@@ -4,46 +4,115 @@
 
 # %% ../nbs/16_cli.ipynb #80d6ce76
 from __future__ import annotations
-import argparse, atexit, contextlib, datetime, glob, json, os, re, signal, sys, time
-from dataclasses import asdict, replace
+import argparse, atexit, contextlib, dataclasses, datetime, glob, json, os, re, signal, sys, time, typing
+from dataclasses import asdict
 from pathlib import Path
 import torch, torch.distributed as dist
-from .config import DiffGPTError, load_config, list_datasets, dataset_file, read_config_file
-from .data import load_corpus
-from .runtime import pick_device
-from .checkpoint import model_from_checkpoint, write_text
+from tqdm.auto import tqdm
+from .config import DiffGPTError, ConfigError, Config, SampleConfig, from_dict, load_config
+from .config import list_datasets, dataset_file, read_config_file
+from .data import load_corpus, file_sha256
+from .runtime import pick_device, device_for, rank_rows
+from .runtime import current_world, from_rank0, in_turns, SharedError
+from .checkpoint import model_from_checkpoint, write_text, load_checkpoint, check_writable
+from .checkpoint import state_path, load_resume, load_train_state, config_diff
 from .evaluate import heldout_windows, evaluate_bpc
-from .trainer import train
-from .checkpoint import load_checkpoint, check_writable, state_path, load_resume, load_train_state, config_diff
-from .runtime import current_world, from_rank0, in_turns, SharedError, device_for, rank_rows
-from .trainer import check_trainable
-from .data import file_sha256
-from .generate import generate_documents
+from .trainer import train, check_trainable
+from .generate import Prompt, generate_samples, sample_settings
+from .sampler import why_no_cache, why_blocks_read_worse
+from .novelty import NoveltyIndex
+from .animate import record_trajectory, render_gif
 
 # %% auto #0
-__all__ = ['RECORD_FIELDS', 'run_cli', 'train_parser', 'up_to_date', 'train_one', 'torchrun_session', 'end_process',
-           'print_table', 'train_main', 'generate_parser', 'checkpoint_summary', 'novelty_for', 'generate_one',
-           'generate_main', 'all_checkpoints', 'eval_parser', 'evaluate_checkpoint', 'eval_main']
+__all__ = ['RECORD_FIELDS', 'run_cli', 'config_field', 'option_help', 'config_option', 'check_setting', 'all_checkpoints',
+           'train_parser', 'up_to_date', 'train_one', 'torchrun_session', 'end_process', 'print_table', 'train_main',
+           'generate_parser', 'checkpoint_summary', 'novelty_for', 'sample_config', 'generation_notes',
+           'sample_records', 'write_samples', 'generate_one', 'generate_main', 'eval_parser', 'evaluate_checkpoint',
+           'eval_main']
 
 # %% ../nbs/16_cli.ipynb #a4caae19
-def run_cli(prog:str, fn, argv) -> int:
-    "Run `fn(argv)`; map user and OS errors to a one-line message (status 2) and Ctrl-C/SIGTERM to 128 + the signal number."
+def run_cli(prog:str,  # the tool's name, the start of every message
+            fn,         # `fn(argv) -> int|None`: the tool itself
+            argv,       # its command-line arguments
+           ) -> int:    # the exit status
+    "Run `fn(argv)`; map user and OS errors to a one-line message (status 2) and Ctrl-C/SIGTERM to 128 + the signal."
     try: return fn(argv) or 0
     except SharedError: return 2                       # several processes (torchrun): rank 0 reports it
     except DiffGPTError as e:
         print(f"{prog}: error: {e}", file=sys.stderr); return 2
     except OSError as e:
-        print(f"{prog}: error: {e.filename + ': ' if e.filename else ''}{e.strerror or e}", file=sys.stderr); return 2
+        where = f"{e.filename}: " if e.filename else ''
+        print(f"{prog}: error: {where}{e.strerror or e}", file=sys.stderr); return 2
     except KeyboardInterrupt as e:
         if current_world().main: print(f"{prog}: interrupted" + (f": {e}" if str(e) else ''), file=sys.stderr)
         return 128 + getattr(e, 'signum', signal.SIGINT)
 
+# %% ../nbs/16_cli.ipynb #d5c75274
+def config_field(key:str,  # a config key: `seed`, `sample.top_p`, ...
+                ) -> tuple:  # (its `dataclasses.Field`, its resolved type)
+    "The dataclass field behind config key `key`, with its type."
+    cls, (*sections, name) = Config, key.split('.')
+    for section in sections: cls = typing.get_type_hints(cls)[section]
+    return {f.name: f for f in dataclasses.fields(cls)}[name], typing.get_type_hints(cls)[name]
+
+_BOUNDS = (('ge', '>='), ('gt', '>'), ('le', '<='), ('lt', '<'))
+
+def option_help(key:str,               # the config key the option sets
+                help:str|None=None,     # what the value means here (default: the field's help)
+                default:str|None=None,  # where the default comes from (default: the key)
+               ) -> str:
+    "The help of the option for `key`: the field's help, where its default comes from, and its bounds."
+    meta = config_field(key)[0].metadata
+    bounds = ', '.join(f'{word} {meta[b]}' for b, word in _BOUNDS if meta.get(b) is not None)
+    return f"{help or meta['help']} (default: {default or key}{f'; allowed: {bounds}' if bounds else ''})"
+
+def config_option(group,                  # a parser or an argument group
+                  key:str,                # the config key the option sets, e.g. `sample.steps`
+                  *flags:str,             # its names (default: `--top-p` and `--top_p` for a field `top_p`)
+                  help:str|None=None,     # what the value means here (default: the field's help)
+                  default:str|None=None,  # where the default comes from (default: the key)
+                 ) -> argparse.Action:    # the option, with its key in `.config_key`
+    "Add the option for config key `key` to `group`: type, choices and help from the field, None when not given."
+    field, tp = config_field(key)
+    name = key.rpartition('.')[2]
+    flags = flags or (f"--{name.replace('_', '-')}",) + ((f'--{name}',) if '_' in name else ())
+    kind = (dict(action=argparse.BooleanOptionalAction) if tp is bool
+            else dict(type=tp, choices=field.metadata.get('choices')))
+    action = group.add_argument(*flags, help=option_help(key, help, default).replace('%', '%%'), **kind)
+    action.config_key = key
+    return action
+
+# %% ../nbs/16_cli.ipynb #533a6648
+def check_setting(flag:str,  # the option that gave the value, named in the error
+                  key:str,   # the config key it sets
+                  value,     # the value given
+                 ):
+    "Check `value` for config key `key` by the configuration's own rules; a `ConfigError` names `flag`."
+    section, _, name = key.rpartition('.')
+    try: from_dict(Config, {section: {name: value}} if section else {name: value})
+    except ConfigError as e: raise ConfigError(f"{flag} {str(e).removeprefix(f'{key}: ')}") from None
+
 class _Parser(argparse.ArgumentParser):
-    "argparse, but a usage mistake is a one-line `DiffGPTError` (status 2) like every other user error."
+    "argparse with one-line usage errors (status 2); the config options given are checked and kept in `a.settings`."
+    def __init__(self, *args, check_settings:bool=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.check_settings = check_settings      # False: the tool's `load_config` checks them
+
     def error(self, message):
-        message = re.sub(r"\(choose from (.*)\)$", lambda m: f"(choose from {m[1].replace(chr(39), '')})", message)   # one style on every Python
+        message = re.sub(r"\(choose from (.*)\)$", lambda m: f"(choose from {m[1].replace(chr(39), '')})",
+                         message)                 # one style on every Python
         raise DiffGPTError(f"{message} (see {self.prog} --help)")
 
+    def parse_args(self, args=None, namespace=None):
+        a = super().parse_args(args, namespace)
+        given = [(act, v) for act in self._actions
+                 if hasattr(act, 'config_key') and (v := getattr(a, act.dest)) is not None]
+        if self.check_settings:
+            for act, v in given: check_setting(act.option_strings[0], act.config_key, v)
+        a.settings = {act.config_key: v for act, v in given}
+        return a
+
+# %% ../nbs/16_cli.ipynb #73475d13
 def _common(p:argparse.ArgumentParser):
     p.add_argument('--config', default='config.yaml', help='configuration file (default: config.yaml)')
     p.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE',
@@ -53,30 +122,50 @@ def _common(p:argparse.ArgumentParser):
     p.add_argument('-q', '--quiet', action='store_true', help='no progress bars')
 
 def _config_if_present(a, overrides=()):
-    "The config `a.config` names, or None where that is the default config.yaml and there is none (a named file must exist)."
-    return load_config(a.config, overrides=list(overrides)) if Path(a.config).exists() or a.config != 'config.yaml' else None
+    "The config `a.config` names; None where that is the default config.yaml and there is none (a named one must be)."
+    if not Path(a.config).exists() and a.config == 'config.yaml': return None
+    return load_config(a.config, overrides=list(overrides))
 
 def _overrides(a) -> list[str]:
+    "The `KEY=VALUE` overrides of `--set`, `--device` and `--seed`, in that order."
     out = list(a.overrides)
     if a.device: out.append(f'device={a.device}')
     if a.seed is not None: out.append(f'seed={a.seed}')
     return out
 
+def all_checkpoints(cfg,       # the project's `Config`, or None: the folder models/
+                    what:str,  # what they are for, in the error
+                   ) -> list[Path]:
+    "Every checkpoint in the models folder (`cfg.paths.models`), sorted; an error if there is none."
+    folder = Path(cfg.paths.models if cfg else 'models')
+    paths = sorted(folder.glob('*.pt'))
+    if not paths: raise DiffGPTError(f"{folder}: no checkpoints (*.pt) {what}; train with diffgpt_train first")
+    return paths
+
 # %% ../nbs/16_cli.ipynb #bb35070d
-def train_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog='diffgpt_train', description='Train one diffusion language model per corpus. Re-running continues '
-                'interrupted runs (models/NAME.resume) and skips models that are up to date.')
+def train_parser() -> argparse.ArgumentParser:  # the parser of `diffgpt_train`
+    "The options of `diffgpt_train`; `--max-iters` is made from `train.max_iters` and checked by `load_config`."
+    p = _Parser(prog='diffgpt_train', check_settings=False,
+                description='Train one diffusion language model per corpus. Re-running continues interrupted runs '
+                            '(models/NAME.resume) and skips models that are up to date.')
     g = p.add_mutually_exclusive_group(required=True)
-    g.add_argument('--dataset', nargs='+', metavar='NAME', help='dataset name(s): datasets/NAME.txt or an entry in config.yaml')
+    g.add_argument('--dataset', nargs='+', metavar='NAME',
+                   help='dataset name(s): datasets/NAME.txt or an entry in config.yaml')
     g.add_argument('--all', action='store_true', help='every dataset in config.yaml plus every datasets/*.txt')
     p.add_argument('--preset', help='a preset from config.yaml, e.g. gpu')
-    p.add_argument('--max-iters', '--max_iters', type=int, dest='max_iters', help='optimizer steps (overrides train.max_iters)')
-    p.add_argument('--force', action='store_true', help='train from scratch even if the model is up to date or an interrupted run could be resumed')
+    config_option(p, 'train.max_iters')
+    p.add_argument('--force', action='store_true',
+                   help='train from scratch even if the model is up to date or an interrupted run could be resumed')
     _common(p)
     return p
 
-def up_to_date(out:Path, cfg, data_path:Path, say=None) -> dict|None:
-    "The checkpoint at `out` if it was trained with these settings on this very corpus (same sha256), else None; `say(line)` tells why one is out of date."
+# %% ../nbs/16_cli.ipynb #4fbfd425
+def up_to_date(out:Path,        # the checkpoint, e.g. models/NAME.pt
+               cfg,             # the `Config` this run would train with
+               data_path:Path,  # the corpus file it would train on
+               say=None,        # `say(line)` tells why a checkpoint is out of date
+              ) -> dict|None:   # the checkpoint, or None
+    "The checkpoint at `out` if it was trained with these settings on this very corpus (same sha256), else None."
     if not out.is_file(): return None
     try: ck = load_checkpoint(out)
     except DiffGPTError as e:
@@ -89,62 +178,77 @@ def up_to_date(out:Path, cfg, data_path:Path, say=None) -> dict|None:
     return None
 
 def _drop_leftover(state:Path, ck:dict):
-    "Delete a training state left beside the finished checkpoint of the same run (by a crash between writing one and deleting the other)."
+    "Delete a training state left beside the finished checkpoint of the same run (a crash between the two writes)."
     if not state.exists(): return
     try: st = load_train_state(state)
     except DiffGPTError: return
-    if st['dataset']['sha256'] == ck['dataset']['sha256'] and config_diff(st['config'], ck['config']) is None: state.unlink()
+    if st['dataset']['sha256'] == ck['dataset']['sha256'] and config_diff(st['config'], ck['config']) is None:
+        state.unlink()
 
 def _remove_stale_temps(out:Path):
     "Delete the temporary files a killed run may have left beside `out` (`atomic_write` names them `.FILE.*.tmp`)."
     for f in (out, state_path(out), out.with_suffix('.json'), out.with_suffix('.loss.png')):
         for t in f.parent.glob(f'.{glob.escape(f.name)}.*.tmp'): t.unlink(missing_ok=True)
 
+# %% ../nbs/16_cli.ipynb #225dc370
+def _prepare(name:str, a, world) -> tuple:
+    "The config, corpus file, device and checkpoint path of dataset `name`: every check that needs no work first."
+    cfg = load_config(a.config, name, a.preset, _overrides(a) + [f'{k}={v}' for k, v in a.settings.items()])
+    path = dataset_file(cfg, name)
+    if not path.exists() and name not in read_config_file(a.config)['datasets']:
+        raise DiffGPTError(f"dataset '{name}': no entry in {a.config} and no file {path}")
+    device = device_for(cfg.device, world)    # a missing GPU, an unwritable models folder, a batch too small to share
+    rank_rows(cfg.train.batch_size, world)
+    out = Path(cfg.paths.models)/f'{name}.pt'
+    if world.main: check_writable(out.parent); _remove_stale_temps(out)
+    return cfg, path, device, out
+
 def _row(name:str, ck:dict, out:Path, status:str) -> dict:
     m = ck['metrics']
     return dict(dataset=name, docs=ck['dataset']['docs'], steps=m['steps'], minutes=m['seconds'] / 60,
                 bpc=m['val_bpc'], se=m['val_bpc_se'], status=status, model=str(out))
 
-def train_one(name:str, a) -> dict:
-    "Train dataset `name` with the parsed arguments `a` (skipping it if up to date, resuming it if interrupted); return its result row. Under torchrun every process calls it: rank 0 decides and writes, all train."
+def _finished_row(name:str, a, cfg, path:Path, out:Path) -> dict|None:
+    "The result row of a checkpoint that is up to date (unless `--force`), clearing a leftover state; else None."
+    say = None if a.quiet else lambda line: print(f"{name}: {line}", flush=True)
+    if a.force or (ck := up_to_date(out, cfg, path, say)) is None: return None
+    _drop_leftover(state_path(out), ck)
+    return _row(name, ck, out, 'up to date')
+
+def _trainable_corpus(name:str, path:Path, cfg, quiet:bool):
+    corpus = load_corpus(name, path, cfg.data, cfg.seed, Path(cfg.paths.cache), verbose=not quiet)
+    check_trainable(corpus, cfg.model.block_size)
+    return corpus
+
+def _saved_state(force:bool, out:Path, cfg, corpus, device) -> dict|None:
+    "The training state to resume from (None: start afresh); `--force` deletes it."
+    if force: state_path(out).unlink(missing_ok=True)
+    return load_resume(state_path(out), cfg, corpus, device)
+
+# %% ../nbs/16_cli.ipynb #2b679658
+def _describe(name:str, cfg, corpus, device, world) -> str:
+    "The line printed before training: the corpus, the model and where it trains."
+    m, d, meta = cfg.model, cfg.diffusion, corpus.meta
+    blocks = f', diffusion in blocks of {d.block}' if d.block else ''
+    return (f"{name}: {meta['docs']:,} documents, {meta['n_chars']:,} chars, vocab {corpus.tok.vocab_size}; "
+            f"model {m.n_layer}x{m.n_embd} block {m.block_size}, {d.graph}/{d.loss}{blocks}, "
+            f"{cfg.train.max_iters} steps on {device}" + (f" x {world.size} processes" if world.size > 1 else ''))
+
+def train_one(name:str,  # the dataset
+              a,          # the parsed arguments of `diffgpt_train`
+             ) -> dict:   # its row of the result table
+    "Train dataset `name`, skipping it if up to date and resuming it if interrupted."
     world = current_world()
-    def prepare():
-        over = _overrides(a) + ([f'train.max_iters={a.max_iters}'] if a.max_iters is not None else [])
-        cfg = load_config(a.config, name, a.preset, over)
-        path = dataset_file(cfg, name)
-        if not path.exists() and name not in read_config_file(a.config)['datasets']:
-            raise DiffGPTError(f"dataset '{name}': no entry in {a.config} and no file {path}")
-        device = device_for(cfg.device, world)        # a missing GPU, an unwritable models folder, a batch too small to share: errors before any work
-        rank_rows(cfg.train.batch_size, world)
-        out = Path(cfg.paths.models)/f'{name}.pt'
-        if world.main: check_writable(out.parent); _remove_stale_temps(out)
-        return cfg, path, device, out
-    cfg, path, device, out = in_turns(prepare, world)
-    state = state_path(out)
-    def finished() -> dict|None:
-        say = None if a.quiet else lambda line: print(f"{name}: {line}", flush=True)
-        if a.force or (ck := up_to_date(out, cfg, path, say)) is None: return None
-        _drop_leftover(state, ck)
-        return _row(name, ck, out, 'up to date')
-    if (row := from_rank0(finished, world)) is not None:
-        if not a.quiet: print(f"{name}: up to date ({out} was trained with these settings on this corpus; --force trains it again)", flush=True)
+    cfg, path, device, out = in_turns(lambda: _prepare(name, a, world), world)
+    if (row := from_rank0(lambda: _finished_row(name, a, cfg, path, out), world)) is not None:
+        if not a.quiet: print(f"{name}: up to date ({out} was trained with these settings on this corpus; "
+                              "--force trains it again)", flush=True)
         return row
-    def load():
-        corpus = load_corpus(name, path, cfg.data, cfg.seed, Path(cfg.paths.cache), verbose=not a.quiet)
-        check_trainable(corpus, cfg.model.block_size)
-        return corpus
-    corpus = in_turns(load, world)
-    def saved_state() -> dict|None:
-        if a.force: state.unlink(missing_ok=True)
-        return load_resume(state, cfg, corpus, device)
-    resume = from_rank0(saved_state, world)
-    if resume: print(f"{name}: resuming from step {resume['progress']['step']:,} of {cfg.train.max_iters:,} ({state})", flush=True)
-    if not a.quiet:
-        m = cfg.model
-        print(f"{name}: {corpus.meta['docs']:,} documents, {corpus.meta['n_chars']:,} chars, vocab {corpus.tok.vocab_size}; "
-              f"model {m.n_layer}x{m.n_embd} block {m.block_size}, {cfg.diffusion.graph}/{cfg.diffusion.loss}"
-              f"{f', diffusion in blocks of {cfg.diffusion.block}' if cfg.diffusion.block else ''}, "
-              f"{cfg.train.max_iters} steps on {device}" + (f" x {world.size} processes" if world.size > 1 else ''), flush=True)
+    corpus = in_turns(lambda: _trainable_corpus(name, path, cfg, a.quiet), world)
+    resume = from_rank0(lambda: _saved_state(a.force, out, cfg, corpus, device), world)
+    if resume: print(f"{name}: resuming from step {resume['progress']['step']:,} of {cfg.train.max_iters:,} "
+                     f"({state_path(out)})", flush=True)
+    if not a.quiet: print(_describe(name, cfg, corpus, device, world), flush=True)
     res = train(cfg, corpus, out, progress=not a.quiet, resume=resume or False)
     return _row(name, res.ckpt, out, f"resumed at step {resume['progress']['step']:,}" if resume else 'trained')
 
@@ -155,7 +259,7 @@ def _must_join() -> bool:
 
 @contextlib.contextmanager
 def torchrun_session():
-    "Under torchrun (`WORLD_SIZE` > 1) join its process group for the block and leave it afterwards; yields this process's `World`."
+    "Under torchrun (`WORLD_SIZE` > 1) join its process group for the block, leave it afterwards; yields the `World`."
     if not _must_join():
         yield current_world(); return
     local, cuda = int(os.environ.get('LOCAL_RANK', '0')), torch.cuda.is_available()
@@ -164,20 +268,29 @@ def torchrun_session():
     try: yield current_world()
     finally: dist.destroy_process_group()
 
-def end_process(status:int):
-    "Exit with `status` now: run the `atexit` handlers and flush stdout/stderr while Python is fully alive, then `os._exit`, skipping the interpreter's shutdown."
-    atexit._run_exitfuncs()                 # what a normal exit would run first (tqdm, logging, torch.compile's worker pool)
+def end_process(status:int,  # the exit status
+               ):
+    "Exit with `status` now: run the `atexit` handlers, flush the streams, then `os._exit` (no interpreter shutdown)."
+    atexit._run_exitfuncs()                 # what a normal exit runs first (tqdm, logging, torch.compile's worker pool)
     for f in (sys.stdout, sys.stderr):
         try: f.flush()
         except (OSError, ValueError): pass  # a closed or broken pipe: nothing more can be said
     os._exit(status)
 
 # %% ../nbs/16_cli.ipynb #bee2ff82
-def print_table(rows:list[dict], cols:list[tuple]):
-    "Print rows as an aligned table; `cols` is (key, header, format)."
-    cells = [[h for _, h, _ in cols]] + [[('' if r.get(k) is None else f.format(r[k])) for k, _, f in cols] for r in rows]
+def print_table(rows:list[dict],   # one dict per row; a missing or None value prints as an empty cell
+                cols:list[tuple],  # (key, header, format) per column
+               ):
+    "Print `rows` as an aligned table under a header line."
+    cells = [[h for _, h, _ in cols]]
+    cells += [[('' if r.get(k) is None else f.format(r[k])) for k, _, f in cols] for r in rows]
     widths = [max(len(c[i]) for c in cells) for i in range(len(cols))]
     for c in cells: print('  '.join(x.ljust(w) for x, w in zip(c, widths)).rstrip())
+
+# %% ../nbs/16_cli.ipynb #d97afed0
+_TRAIN_COLUMNS = [('dataset', 'dataset', '{}'), ('docs', 'docs', '{:,}'), ('steps', 'steps', '{:,}'),
+                  ('minutes', 'minutes', '{:.1f}'), ('bpc', 'held-out bits/char', '{:.3f}'), ('status', 'status', '{}'),
+                  ('model', 'model', '{}')]
 
 def _train(argv) -> int:
     world = current_world()
@@ -187,96 +300,103 @@ def _train(argv) -> int:
         names = list_datasets(a.config) if a.all else a.dataset
         if not names: raise DiffGPTError(f"no datasets: {a.config} lists none and the datasets folder has no *.txt")
         return names
-    names = from_rank0(datasets, world)
     rows, failed = [], 0
-    for name in names:
+    for name in from_rank0(datasets, world):
         try: rows.append(train_one(name, a))
         except DiffGPTError as e:
             if not a.all: raise
             failed += 1
             if not isinstance(e, SharedError): print(f"diffgpt_train: error: {e}", file=sys.stderr)
             rows.append(dict(dataset=name, model=f'FAILED: {e}'))
-    print_table(rows, [('dataset', 'dataset', '{}'), ('docs', 'docs', '{:,}'), ('steps', 'steps', '{:,}'), ('minutes', 'minutes', '{:.1f}'),
-                       ('bpc', 'held-out bits/char', '{:.3f}'), ('status', 'status', '{}'), ('model', 'model', '{}')])
+    print_table(rows, _TRAIN_COLUMNS)
     return 1 if failed else 0
 
-def train_main(argv=None) -> int:
-    "Console entry point of `diffgpt_train`; started by torchrun, every process runs it and they train each model together."
+def train_main(argv:list[str]|None=None,  # the arguments (default: the command line's)
+              ) -> int:                   # the exit status
+    "Console entry point of `diffgpt_train`; under torchrun every process runs it and they train each model together."
     entry, argv = argv is None, sys.argv[1:] if argv is None else argv
     joins = _must_join()
     with torchrun_session() as world:
         if world.main: status = run_cli('diffgpt_train', _train, argv)
         else:
-            with open(os.devnull, 'w') as null, contextlib.redirect_stdout(null): status = run_cli('diffgpt_train', _train, argv)
+            with open(os.devnull, 'w') as null, contextlib.redirect_stdout(null):
+                status = run_cli('diffgpt_train', _train, argv)
     if entry and joins: end_process(status)   # the process's own command under torchrun: see `end_process`
     return status
 
 # %% ../nbs/16_cli.ipynb #ff2b04eb
-from .sampler import SAMPLERS, why_no_cache, why_blocks_read_worse
-from .generate import generate_samples, Prompt, sample_settings
-from .novelty import NoveltyIndex
-from .animate import record_trajectory, render_gif
-from tqdm.auto import tqdm
+_SAMPLER_FIELDS = ('sampler', 'steps', 'temperature', 'top_p', 'remask_noise', 'cache', 'batch_size')
+_DOCUMENT_FIELDS = ('min_chars', 'max_chars', 'unique', 'max_copy')
 
-def generate_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog='diffgpt_generate', description='Write samples from trained models, one document per line, '
-                                'with a JSONL record per sample (outputs/NAME_samples.txt and NAME_samples.jsonl).')
-    g = p.add_mutually_exclusive_group(required=True)
-    g.add_argument('--model', nargs='+', metavar='PATH', help='checkpoint(s), e.g. models/NAME.pt')
-    g.add_argument('--all', action='store_true', help='every checkpoint in the models folder')
-    p.add_argument('--samples', type=int, help='documents per model (default: sample.num_samples)')
-    p.add_argument('--info', action='store_true', help="print each checkpoint's config, dataset fingerprint and metrics; generate nothing")
-    s = p.add_argument_group('sampler')
-    s.add_argument('--sampler', choices=SAMPLERS, help='reverse step: analytic, euler, remask (absorbing graph), or auto (remask on the absorbing graph, else analytic) (default: sample.sampler)')
-    s.add_argument('--steps', type=int, help='reverse-diffusion steps per sample; a block-diffusion model shares them out among its blocks, at least one and at most one per character each; one per block of 2 with a pair head writes both in one pass (default: sample.steps)')
-    s.add_argument('--temperature', type=float, help='sampling temperature (default: sample.temperature)')
-    s.add_argument('--top-p', '--top_p', type=float, dest='top_p', help='nucleus sampling, 0 < p <= 1 (default: sample.top_p)')
-    s.add_argument('--remask-noise', '--remask_noise', type=float, dest='remask_noise',
-                   help='remask sampler: choice temperature, >= 0 (0: most confident first; default: sample.remask_noise)')
-    s.add_argument('--cache', action=argparse.BooleanOptionalAction, help='re-run the network only on changed rows: absorbing graph, whole-window model, analytic/euler sampler (default: sample.cache)')
-    s.add_argument('--batch-size', '--batch_size', type=int, dest='batch_size', help='sequences generated at once')
-    q = p.add_argument_group('prompt and infill (fixed characters never change)')
+def _prompt_options(q):
     q.add_argument('--prefix', default='', help='every document starts with this text')
     q.add_argument('--suffix', default='', help='every document ends with this text (its length: --length)')
     q.add_argument('--length', type=int, help='document length in characters with --suffix (default: the corpus mean)')
-    q.add_argument('--template', help="the whole document, each hole character filled by the model, e.g. 'Fix ____ in parser'")
+    q.add_argument('--template', help="the whole document, each hole character filled by the model, "
+                                      "e.g. 'Fix ____ in parser'")
     q.add_argument('--hole', default='_', help="the template's hole character (default: _)")
-    f = p.add_argument_group('documents')
-    f.add_argument('--min-chars', '--min_chars', type=int, dest='min_chars', help='drop shorter documents (default: sample.min_chars)')
-    f.add_argument('--max-chars', '--max_chars', type=int, dest='max_chars', help='drop longer documents (default: sample.max_chars, 0 = none)')
-    f.add_argument('--unique', action=argparse.BooleanOptionalAction, help='drop duplicate documents (default: sample.unique)')
-    f.add_argument('--max-copy', '--max_copy', type=int, dest='max_copy',
-                   help='reject and regenerate documents copying N or more characters verbatim from the training corpus (default: sample.max_copy, 0 = off)')
-    f.add_argument('--no-novelty', action='store_true', help='skip the novelty check (longest_copy is null in the JSONL)')
-    o = p.add_argument_group('output')
-    o.add_argument('--out-dir', '--out_dir', dest='out_dir', help='folder for NAME_samples.txt/.jsonl (default: paths.outputs)')
-    o.add_argument('--animate', metavar='FILE.gif', help='also draw the denoising of a few samples as an animated GIF (with --all: FILE_NAME.gif per model)')
+
+def _output_options(o):
+    o.add_argument('--out-dir', '--out_dir', dest='out_dir',
+                   help='folder for NAME_samples.txt/.jsonl (default: paths.outputs)')
+    o.add_argument('--animate', metavar='FILE.gif', help='also draw the denoising of a few samples as an animated GIF '
+                                                         '(with --all: FILE_NAME.gif per model)')
     o.add_argument('--animate-samples', type=int, default=4, help='rows in the animation (default: 4)')
     o.add_argument('--animate-every', type=int, help='one frame every k steps (default: about 64 frames in all)')
+
+def generate_parser() -> argparse.ArgumentParser:  # the parser of `diffgpt_generate`
+    "The options of `diffgpt_generate`: those of the sampler and the documents made from `SampleConfig`'s fields."
+    p = _Parser(prog='diffgpt_generate', description='Write samples from trained models, one document per line, '
+                'with a JSONL record per sample (outputs/NAME_samples.txt and NAME_samples.jsonl).')
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument('--model', nargs='+', metavar='PATH', help='checkpoint(s), e.g. models/NAME.pt')
+    g.add_argument('--all', action='store_true', help='every checkpoint in the models folder')
+    config_option(p, 'sample.num_samples', '--samples')
+    p.add_argument('--info', action='store_true',
+                   help="print each checkpoint's config, dataset fingerprint and metrics; generate nothing")
+    s = p.add_argument_group('sampler')
+    for name in _SAMPLER_FIELDS: config_option(s, f'sample.{name}')
+    _prompt_options(p.add_argument_group('prompt and infill (fixed characters never change)'))
+    f = p.add_argument_group('documents')
+    for name in _DOCUMENT_FIELDS: config_option(f, f'sample.{name}')
+    f.add_argument('--no-novelty', action='store_true',
+                   help='skip the novelty check (longest_copy is null in the JSONL)')
+    _output_options(p.add_argument_group('output'))
     _common(p)
     return p
 
 # %% ../nbs/16_cli.ipynb #f8b3be73
-RECORD_FIELDS = dict(index=int, text=str, chars=int, model=str, model_sha256=str, dataset=str, dataset_sha256=str, seed=int,
-                     batch=int, row=int, sampler=str, steps=int, temperature=float, top_p=float, remask_noise=float, prompt=(dict, type(None)),
-                     longest_copy=(int, type(None)), novelty_k=(int, type(None)))
+RECORD_FIELDS = dict(index=int, text=str, chars=int, model=str, model_sha256=str, dataset=str, dataset_sha256=str,
+                     seed=int, batch=int, row=int, sampler=str, steps=int, temperature=float, top_p=float,
+                     remask_noise=float, prompt=(dict, type(None)), longest_copy=(int, type(None)),
+                     novelty_k=(int, type(None)))
 
-def checkpoint_summary(path:Path, ckpt:dict) -> str:
+def checkpoint_summary(path:Path,  # the checkpoint file
+                       ckpt:dict,  # its contents (`load_checkpoint`)
+                      ) -> str:
     "What `--info` prints: file, dataset fingerprint, metrics and the full config the model was trained with."
     ds, m = ckpt.get('dataset', {}), ckpt.get('metrics', {})
     lines = [f"{path}  (sha256 {file_sha256(path)[:16]}, format {ckpt.get('format')} v{ckpt.get('version')}, "
              f"package {ckpt.get('package_version')}, created {ckpt.get('created')})",
              f"  dataset  {ds.get('name')}: {ds.get('file')}  sha256 {ds.get('sha256')}",
-             f"           {ds.get('docs', 0):,} documents, {ds.get('n_chars', 0):,} chars, vocab {ds.get('vocab_size')}",
-             f"  training {m.get('steps', 0):,} steps, {m.get('seconds', 0) / 60:.1f} min on {m.get('device')}, {m.get('params', 0):,} parameters",
-             f"  held out {m.get('val_bpc', float('nan')):.4f} ± {m.get('val_bpc_se', float('nan')):.4f} bits/char", "  config"]
+             f"           {ds.get('docs', 0):,} documents, {ds.get('n_chars', 0):,} chars, "
+             f"vocab {ds.get('vocab_size')}",
+             f"  training {m.get('steps', 0):,} steps, {m.get('seconds', 0) / 60:.1f} min on {m.get('device')}, "
+             f"{m.get('params', 0):,} parameters",
+             f"  held out {m.get('val_bpc', float('nan')):.4f} ± {m.get('val_bpc_se', float('nan')):.4f} bits/char",
+             "  config"]
     for section, values in ckpt.get('config', {}).items():
         if isinstance(values, dict): lines.append(f"    {section}: " + ', '.join(f'{k}={v}' for k, v in values.items()))
         else: lines.append(f"    {section}: {values}")
     return '\n'.join(lines)
 
-def novelty_for(lm, k:int=12, required:bool=False, warn=print) -> NoveltyIndex|None:
-    "The novelty index of the corpus `lm` was trained on (cached), or None (with a warning) if that file is gone or changed."
+# %% ../nbs/16_cli.ipynb #9b14e0bf
+def novelty_for(lm,                   # a `LoadedModel`
+                k:int=12,             # the shortest copy the index counts
+                required:bool=False,  # a missing or changed corpus is an error (`--max-copy`), not a warning
+                warn=print,           # `warn(line)` says why there is no index
+               ) -> NoveltyIndex|None:
+    "The novelty index of the corpus `lm` was trained on (cached); None, with a warning, if it is gone or changed."
     ds = lm.ckpt['dataset']
     path, why = Path(ds['file']), None
     if not path.is_file(): why = f"{path}: training corpus not found"
@@ -286,61 +406,118 @@ def novelty_for(lm, k:int=12, required:bool=False, warn=print) -> NoveltyIndex|N
     warn(f"diffgpt_generate: warning: {why}; longest_copy left empty (null)")
     return None
 
-def generate_one(path:Path, a, device, out_dir:Path, gif:Path|None=None) -> dict:
-    "Generate, filter and write `out_dir/NAME_samples.txt` and `.jsonl` for checkpoint `path`; return its table row."
-    lm = model_from_checkpoint(path, device)
-    flags = dict(sampler=a.sampler, steps=a.steps, temperature=a.temperature, top_p=a.top_p, remask_noise=a.remask_noise,
-                 cache=a.cache, batch_size=a.batch_size, min_chars=a.min_chars, max_chars=a.max_chars, unique=a.unique,
-                 max_copy=a.max_copy)
-    sc, name = replace(lm.cfg.sample, **{k: v for k, v in flags.items() if v is not None}), path.stem
-    n = a.samples or sc.num_samples
-    prompt = Prompt(a.prefix, a.suffix, a.template, a.hole, a.length)
-    max_copy = sc.max_copy
-    warn = lambda msg: print(msg, file=sys.stderr, flush=True)
-    if lm.cfg.diffusion.block and (prompt.suffix or prompt.template):
-        what = 'the suffix only when it reaches it' if prompt.suffix else "the template's later characters only when it reaches them"
-        warn(f"diffgpt_generate: note: {name} writes left to right in blocks of {lm.cfg.diffusion.block} characters and sees {what} "
-             f"(a whole-window model, diffusion.block: 0, leads into them)")
+# %% ../nbs/16_cli.ipynb #0a8ae33d
+def sample_config(lm,             # a `LoadedModel`
+                  settings:dict,  # {config key: value} from the command line (`a.settings`)
+                 ) -> SampleConfig:
+    "The checkpoint's `sample` settings with the command line's `sample.*` settings over them."
+    given = {k.removeprefix('sample.'): v for k, v in settings.items() if k.startswith('sample.')}
+    return dataclasses.replace(lm.cfg.sample, **given)
+
+def generation_notes(lm,              # a `LoadedModel`
+                     name:str,        # the model's name in the notes
+                     prompt:Prompt,   # what every document must contain
+                     sc:SampleConfig, # the settings of this run
+                    ) -> list[str]:   # one line per note
+    "Where a setting does less than asked: a prompt a block model sees late, a useless cache, too few steps per block."
+    notes, block = [], lm.cfg.diffusion.block
+    if block and (prompt.suffix or prompt.template):
+        what = ('the suffix only when it reaches it' if prompt.suffix
+                else "the template's later characters only when it reaches them")
+        notes.append(f"{name} writes left to right in blocks of {block} characters and sees {what} "
+                     f"(a whole-window model, diffusion.block: 0, leads into them)")
     settings = sample_settings(lm, sc)
-    if sc.cache and (why := why_no_cache(lm.graph, settings['sampler'], lm.cfg.diffusion.block)):
-        warn(f"diffgpt_generate: note: {name}: --cache (sample.cache) does nothing here: {why}")
+    if sc.cache and (why := why_no_cache(lm.graph, settings['sampler'], block)):
+        notes.append(f"{name}: --cache (sample.cache) does nothing here: {why}")
     if why := why_blocks_read_worse(lm.model, settings['sampler'], settings['steps'], lm.cfg.model.block_size):
-        warn(f"diffgpt_generate: note: {name}: {why}")
-    novelty = None if a.no_novelty and not max_copy else novelty_for(lm, min(12, max_copy) if max_copy else 12, bool(max_copy), warn)
-    seed = lm.cfg.seed if a.seed is None else a.seed
-    t0 = time.time()
-    g = generate_samples(lm, n, sc, prompt, novelty, seed, device, progress=not a.quiet, desc=name)
-    seconds = time.time() - t0
-    if len(g.samples) < n:
-        warn(f"diffgpt_generate: warning: {name}: only {len(g.samples)} of {n} documents passed the filters after {g.rounds} batches "
-             f"(rejected: {', '.join(f'{k} {v}' for k, v in g.rejected.items() if v) or 'none'})")
-    sha = file_sha256(path)
-    base = dict(model=str(path), model_sha256=sha, dataset=lm.ckpt['dataset']['name'], dataset_sha256=lm.ckpt['dataset']['sha256'],
+        notes.append(f"{name}: {why}")
+    return notes
+
+# %% ../nbs/16_cli.ipynb #6f9b4e22
+def sample_records(path:Path,      # the checkpoint
+                   lm,             # the model loaded from it
+                   g,              # the `Generation`
+                   seed:int,       # the run's seed
+                   prompt:Prompt,  # the prompt it was given
+                   novelty,        # the `NoveltyIndex` used, or None
+                  ) -> list[dict]: # one record per document, with the keys of `RECORD_FIELDS` in order
+    "The JSONL records of generation `g`: line i describes document i."
+    ds = lm.ckpt['dataset']
+    base = dict(model=str(path), model_sha256=file_sha256(path), dataset=ds['name'], dataset_sha256=ds['sha256'],
                 seed=seed, **g.settings, prompt=prompt.as_dict(), novelty_k=novelty.k if novelty else None)
     records = [dict(index=i, text=s['text'], chars=len(s['text']), **base, batch=s['batch'], row=s['row'],
                     longest_copy=s.get('longest_copy')) for i, s in enumerate(g.samples)]
-    records = [{k: r[k] for k in RECORD_FIELDS} for r in records]
-    out = out_dir/f'{name}_samples.txt'
+    return [{k: r[k] for k in RECORD_FIELDS} for r in records]
+
+def write_samples(out:Path,            # NAME_samples.txt; the records go beside it, in NAME_samples.jsonl
+                  records:list[dict],  # from `sample_records`
+                 ) -> Path:            # `out`
+    "Write the documents, one per line, and their records, atomically."
     write_text(out, ''.join(r['text'] + '\n' for r in records))
     write_text(out.with_suffix('.jsonl'), ''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in records))
-    if gif:
-        traj = record_trajectory(lm, a.animate_samples, sc, prompt, seed, a.animate_every, device)
-        render_gif(traj, gif, title=name)
+    return out
+
+# %% ../nbs/16_cli.ipynb #ac10555c
+def _warn(msg:str): print(msg, file=sys.stderr, flush=True)
+
+def _sample_novelty(lm, a, sc:SampleConfig) -> NoveltyIndex|None:
+    "The novelty index `--max-copy` needs and the JSONL's `longest_copy` reads (None with `--no-novelty` alone)."
+    if a.no_novelty and not sc.max_copy: return None
+    return novelty_for(lm, min(12, sc.max_copy) if sc.max_copy else 12, bool(sc.max_copy), _warn)
+
+def generate_one(path:Path,          # the checkpoint
+                 a,                  # the parsed arguments of `diffgpt_generate`
+                 device,             # where to sample
+                 out_dir:Path,       # where NAME_samples.txt and .jsonl go
+                 gif:Path|None=None, # also draw the denoising there
+                ) -> dict:           # its row of the result table
+    "Generate, filter and write `out_dir/NAME_samples.txt` and `.jsonl` for checkpoint `path`."
+    lm = model_from_checkpoint(path, device)
+    sc, name = sample_config(lm, a.settings), path.stem
+    prompt = Prompt(a.prefix, a.suffix, a.template, a.hole, a.length)
+    for note in generation_notes(lm, name, prompt, sc): _warn(f"diffgpt_generate: note: {note}")
+    novelty = _sample_novelty(lm, a, sc)
+    seed = lm.cfg.seed if a.seed is None else a.seed
+    t0 = time.time()
+    g = generate_samples(lm, sc.num_samples, sc=sc, prompt=prompt, novelty=novelty, seed=seed, device=device,
+                         progress=not a.quiet, desc=name)
+    seconds = time.time() - t0
+    if len(g.samples) < sc.num_samples:
+        _warn(f"diffgpt_generate: warning: {name}: only {len(g.samples)} of {sc.num_samples} documents passed the "
+              f"filters after {g.rounds} batches "
+              f"(rejected: {', '.join(f'{k} {v}' for k, v in g.rejected.items() if v) or 'none'})")
+    records = sample_records(path, lm, g, seed, prompt, novelty)
+    out = write_samples(out_dir/f'{name}_samples.txt', records)
+    if gif: render_gif(record_trajectory(lm, a.animate_samples, sc=sc, prompt=prompt, seed=seed, every=a.animate_every,
+                                         device=device), gif, title=name)
     copies = [r['longest_copy'] for r in records if r['longest_copy'] is not None]
     return dict(model=str(path), samples=len(records), seconds=seconds, rejected=g.rejected['copy'],
-                rejected_share=g.rejected['copy'] / max(1, g.candidates), longest=max(copies) if copies else None, out=str(out))
+                rejected_share=g.rejected['copy'] / max(1, g.candidates), longest=max(copies) if copies else None,
+                out=str(out))
+
+# %% ../nbs/16_cli.ipynb #e2cbc3d0
+_GENERATE_COLUMNS = [('model', 'model', '{}'), ('samples', 'samples', '{}'), ('seconds', 'seconds', '{:.1f}'),
+                     ('rejected', 'rejected copies', '{}'), ('rejected_share', 'share', '{:.1%}'),
+                     ('longest', 'longest copy', '{}'), ('out', 'written to', '{}')]
+
+def _check_generate_args(a):
+    "The rules of the options that are not config keys (those were checked as they were parsed)."
+    for k in ('length', 'animate_samples', 'animate_every'):
+        if (v := getattr(a, k)) is not None and v < 1:
+            raise DiffGPTError(f"--{k.replace('_', '-')} must be >= 1, got {v}")
+    if a.max_copy is not None and 0 < a.max_copy < 4:     # shorter copies are everywhere: a rule of this tool
+        raise DiffGPTError(f"--max-copy must be 0 (off) or at least 4, got {a.max_copy}")
+    if a.animate and Path(a.animate).suffix.lower() != '.gif':
+        raise DiffGPTError(f"--animate {a.animate}: the file name must end in .gif")
+
+def _gif_path(animate:str|None, path:Path, n_models:int) -> Path|None:
+    "Where `--animate` draws model `path`: the file named, or FILE_NAME.gif for each of several models."
+    if not animate: return None
+    return Path(animate) if n_models == 1 else Path(animate).with_name(f'{Path(animate).stem}_{path.stem}.gif')
 
 def _generate(argv) -> int:
     a = generate_parser().parse_args(argv)
-    if a.temperature is not None and a.temperature <= 0: raise DiffGPTError(f"--temperature must be > 0, got {a.temperature}")
-    if a.top_p is not None and not 0 < a.top_p <= 1: raise DiffGPTError(f"--top-p must be in (0, 1], got {a.top_p}")
-    if a.remask_noise is not None and a.remask_noise < 0: raise DiffGPTError(f"--remask-noise must be >= 0, got {a.remask_noise}")
-    for k in ('samples', 'steps', 'batch_size', 'length', 'animate_samples', 'animate_every'):
-        if getattr(a, k) is not None and getattr(a, k) < 1: raise DiffGPTError(f"--{k.replace('_', '-')} must be >= 1, got {getattr(a, k)}")
-    for k in ('min_chars', 'max_chars', 'max_copy'):
-        if getattr(a, k) is not None and getattr(a, k) < 0: raise DiffGPTError(f"--{k.replace('_', '-')} must be >= 0, got {getattr(a, k)}")
-    if a.max_copy is not None and 0 < a.max_copy < 4: raise DiffGPTError(f"--max-copy must be 0 (off) or at least 4, got {a.max_copy}")
-    if a.animate and Path(a.animate).suffix.lower() != '.gif': raise DiffGPTError(f"--animate {a.animate}: the file name must end in .gif")
+    _check_generate_args(a)
     cfg = _config_if_present(a, _overrides(a))
     paths = all_checkpoints(cfg, 'to generate from') if a.all else [Path(p) for p in a.model]
     if a.info:
@@ -348,72 +525,73 @@ def _generate(argv) -> int:
         return 0
     device = pick_device(cfg.device if cfg else (a.device or 'auto'))
     out_dir = check_writable(Path(a.out_dir or (cfg.paths.outputs if cfg else 'outputs')))
-    gif = lambda p: None if not a.animate else Path(a.animate) if len(paths) == 1 else Path(a.animate).with_name(f'{Path(a.animate).stem}_{p.stem}.gif')
-    rows = [generate_one(path, a, device, out_dir, gif(path)) for path in tqdm(paths, desc='models', unit='model', disable=a.quiet or len(paths) == 1)]
-    print_table(rows, [('model', 'model', '{}'), ('samples', 'samples', '{}'), ('seconds', 'seconds', '{:.1f}'),
-                       ('rejected', 'rejected copies', '{}'), ('rejected_share', 'share', '{:.1%}'),
-                       ('longest', 'longest copy', '{}'), ('out', 'written to', '{}')])
+    rows = [generate_one(path, a, device, out_dir, _gif_path(a.animate, path, len(paths)))
+            for path in tqdm(paths, desc='models', unit='model', disable=a.quiet or len(paths) == 1)]
+    print_table(rows, _GENERATE_COLUMNS)
     return 0
 
-def generate_main(argv=None) -> int:
+def generate_main(argv:list[str]|None=None,  # the arguments (default: the command line's)
+                 ) -> int:                   # the exit status
     "Console entry point of `diffgpt_generate`."
     return run_cli('diffgpt_generate', _generate, sys.argv[1:] if argv is None else argv)
 
 # %% ../nbs/16_cli.ipynb #ba8e4caa
-def all_checkpoints(cfg, what:str) -> list[Path]:
-    "Every checkpoint in the models folder (`cfg.paths.models`; models/ without a config), sorted; an error if there is none."
-    folder = Path(cfg.paths.models if cfg else 'models')
-    paths = sorted(folder.glob('*.pt'))
-    if not paths: raise DiffGPTError(f"{folder}: no checkpoints (*.pt) {what}; train with diffgpt_train first")
-    return paths
-
-def eval_parser() -> argparse.ArgumentParser:
+def eval_parser() -> argparse.ArgumentParser:  # the parser of `diffgpt_eval`
+    "The options of `diffgpt_eval`; `--windows`, `--t-samples` and `--batch-size` are made from the `train` fields."
     p = _Parser(prog='diffgpt_eval', description="Held-out bits per character (ELBO upper bound) of trained models.")
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument('--model', nargs='+', metavar='PATH', help='checkpoint(s), e.g. models/NAME.pt')
-    g.add_argument('--all', action='store_true', help="every checkpoint in the models folder (the config's paths.models)")
-    p.add_argument('--config', default='config.yaml', help='config file naming the models folder for --all (default: config.yaml, if present)')
-    p.add_argument('--windows', type=int, help="held-out windows to score, evenly spread; 0 = all (default: the model's train.eval_windows)")
-    p.add_argument('--t-samples', '--t_samples', type=int, dest='t_samples', help="Monte Carlo draws of t per window (default: train.eval_t_samples)")
-    p.add_argument('--batch-size', '--batch_size', type=int, dest='batch_size', help='windows per forward pass (default: train.batch_size)')
+    g.add_argument('--all', action='store_true',
+                   help="every checkpoint in the models folder (the config's paths.models)")
+    p.add_argument('--config', default='config.yaml',
+                   help='config file naming the models folder for --all (default: config.yaml, if present)')
+    config_option(p, 'train.eval_windows', '--windows', default="the model's train.eval_windows")
+    config_option(p, 'train.eval_t_samples', '--t-samples', '--t_samples', default="the model's train.eval_t_samples")
+    config_option(p, 'train.batch_size', '--batch-size', '--batch_size', help='windows per forward pass',
+                  default="the model's train.batch_size")
     p.add_argument('--seed', type=int, help="seed of the Monte Carlo draws (default: the model's seed)")
     p.add_argument('--device', default='auto', help='cpu, cuda, mps or auto')
     p.add_argument('--json', action='store_true', help='print one JSON object per model instead of a table')
     return p
 
-def evaluate_checkpoint(path:Path, windows:int|None=None, t_samples:int|None=None, batch_size:int|None=None,
-                        seed:int|None=None, device='auto') -> dict:
+# %% ../nbs/16_cli.ipynb #2c27b138
+def evaluate_checkpoint(path:Path,              # the checkpoint
+                        windows:int|None=None,  # held-out windows to score (0: all; default: train.eval_windows)
+                        t_samples:int|None=None,  # draws of t per window (default: train.eval_t_samples)
+                        batch_size:int|None=None, # windows per forward pass (default: train.batch_size)
+                        seed:int|None=None,     # seed of the draws (default: the model's seed)
+                        device='auto',          # where to run
+                       ) -> dict:               # the model, its dataset, the estimate and the figure stored in training
     "Recompute the held-out bits/char of checkpoint `path` on its own corpus' held-out documents."
     dev = pick_device(device)
     lm = model_from_checkpoint(path, dev)
     cfg, ds = lm.cfg, lm.ckpt['dataset']
     corpus = load_corpus(ds['name'], Path(ds['file']), cfg.data, cfg.seed, Path(cfg.paths.cache))
     if corpus.meta['sha256'] != ds['sha256']:
-        raise DiffGPTError(f"{ds['file']}: changed since {path} was trained (sha256 {corpus.meta['sha256'][:12]} != {ds['sha256'][:12]}); "
-                           "its held-out documents would differ")
+        raise DiffGPTError(f"{ds['file']}: changed since {path} was trained (sha256 {corpus.meta['sha256'][:12]} != "
+                           f"{ds['sha256'][:12]}); its held-out documents would differ")
     n_win = cfg.train.eval_windows if windows is None else windows
     w = heldout_windows(corpus.heldout, cfg.model.block_size, n_win)
     ev = evaluate_bpc(lm.model, lm.graph, lm.noise, w, cfg.diffusion.loss, batch_size or cfg.train.batch_size,
                       t_samples or cfg.train.eval_t_samples, cfg.seed if seed is None else seed, dev)
     return dict(model=str(path), dataset=ds['name'], **ev, stored_bpc=lm.ckpt['metrics'].get('val_bpc'))
 
+_EVAL_COLUMNS = [('model', 'model', '{}'), ('windows', 'windows', '{:,}'), ('chars', 'chars', '{:,}'),
+                 ('t_samples', 't draws', '{}'), ('bpc', 'bits/char', '{:.4f}'), ('se', '± s.e.', '{:.4f}'),
+                 ('stored_bpc', 'at training', '{:.4f}')]
+
 def _eval(argv) -> int:
-    a = eval_parser().parse_args(argv)
-    for k in ('windows', 't_samples', 'batch_size'):
-        v, lo = getattr(a, k), 0 if k == 'windows' else 1
-        if v is not None and v < lo: raise DiffGPTError(f"--{k.replace('_', '-')} must be >= {lo}, got {v}")
+    a = eval_parser().parse_args(argv)                  # --windows, --t-samples, --batch-size: checked here
     cfg = _config_if_present(a) if a.all else None
     rows = []
     for path in all_checkpoints(cfg, 'to evaluate') if a.all else a.model:
-        r = evaluate_checkpoint(Path(path), a.windows, a.t_samples, a.batch_size, a.seed, a.device)
-        rows.append(r)
+        rows.append(r := evaluate_checkpoint(Path(path), a.windows, a.t_samples, a.batch_size, a.seed, a.device))
         if a.json: print(json.dumps(r), flush=True)
-    if not a.json:
-        print_table(rows, [('model', 'model', '{}'), ('windows', 'windows', '{:,}'), ('chars', 'chars', '{:,}'), ('t_samples', 't draws', '{}'),
-                           ('bpc', 'bits/char', '{:.4f}'), ('se', '± s.e.', '{:.4f}'), ('stored_bpc', 'at training', '{:.4f}')])
+    if not a.json: print_table(rows, _EVAL_COLUMNS)
     return 0
 
-def eval_main(argv=None) -> int:
+def eval_main(argv:list[str]|None=None,  # the arguments (default: the command line's)
+             ) -> int:                   # the exit status
     "Console entry point of `diffgpt_eval`."
     return run_cli('diffgpt_eval', _eval, sys.argv[1:] if argv is None else argv)
 
