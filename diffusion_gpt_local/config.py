@@ -52,6 +52,14 @@ class DataConfig:
     val_fraction: float = opt(0.05, 'share of documents held out for validation', ge=0.0, lt=0.5)
     min_char_count: int = opt(1, 'characters seen fewer times than this in the corpus are dropped from the '
                                  'vocabulary and the text', ge=1)
+    windows: str = opt('anywhere', 'where training windows start: `anywhere` in the text, so every character is '
+                       'trained on (a share `doc_start_share` at document starts, each such window beginning with the '
+                       'separator before its document: the marker of a document start, which generation writes first) '
+                       'or `documents` (only at document starts, unmarked: what models saved before this setting did)',
+                       choices=('anywhere', 'documents'))
+    doc_start_share: float = opt(0.25, 'with `windows: anywhere`: share of training windows that start at a '
+                                 'document start (chosen uniformly among documents); the rest start at any character, '
+                                 'so a document gets windows in proportion to its length', ge=0.0, le=1.0)
 
 # %% ../nbs/00_config.ipynb #9ad11169
 @dataclass
