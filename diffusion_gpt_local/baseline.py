@@ -11,15 +11,16 @@ from fastcore.basics import patch
 from tqdm.auto import tqdm
 from .config import Config, ModelConfig
 from .tokenizer import CharTokenizer, SEP
-from .data import Corpus
+from .data import Corpus, Split
 from .model import Rotary, DDiT, DDiTBlock, KVCache, self_attention
 from .runtime import pick_device, autocast_dtype, seed_everything
 from .optim import lr_at, make_optimizer
-from .evaluate import heldout_windows
+from .loss import pooled_bits_per_char
+from .evaluate import heldout_windows, stream_windows
 
 # %% auto #0
-__all__ = ['CharGPT', 'cached_attention', 'step', 'generate', 'ar_bits_per_char', 'ARResult', 'train_ar', 'score_documents',
-           'flops_per_char']
+__all__ = ['CharGPT', 'cached_attention', 'step', 'generate', 'ar_bits_per_char', 'ar_heldout_bpc', 'ARResult', 'train_ar',
+           'score_documents', 'flops_per_char']
 
 # %% ../nbs/17_baseline.ipynb #448b6fd7
 class CharGPT(nn.Module):
@@ -115,19 +116,35 @@ def ar_bits_per_char(model:CharGPT,          # the baseline
                      windows:torch.Tensor,   # held-out windows (N, T)
                      batch_size:int=16,      # windows per forward pass
                      device='cpu',
-                    ) -> dict:               # bpc, se (its standard error across windows), windows, chars
-    "Exact bits/char of `windows` under `model`."
+                     scored=None,            # bool (N, T): the positions scored, given those before (None: all)
+                    ) -> dict:               # bpc, se (its standard error across windows), windows, chars, scheme
+    "Exact bits/char of `windows` (with `scored`: of their scored positions) under `model`."
     was = model.training; model.eval()
-    per = torch.cat([model.nll(w.to(device)).double().mean(1).cpu() for w in windows.split(batch_size)]) / math.log(2)
+    nll = [model.nll(w.to(device)).double().cpu() for w in windows.split(batch_size)]
     model.train(was)
+    if scored is not None:
+        bpc, se = pooled_bits_per_char((torch.cat(nll) * scored).sum(1), scored.sum(1))
+        return dict(bpc=bpc, se=se, windows=len(windows), chars=int(scored.sum()), scheme='stream')
+    per = torch.cat([n.mean(1) for n in nll]) / math.log(2)
     return dict(bpc=per.mean().item(), se=(per.std() / math.sqrt(len(per))).item() if len(per) > 1 else float('nan'),
-                windows=len(windows), chars=int(windows.numel()))
+                windows=len(windows), chars=int(windows.numel()), scheme='doc_start')
+
+def ar_heldout_bpc(model:CharGPT,   # the baseline
+                   split:Split,     # the held-out split
+                   cfg:Config,      # its settings (the window, the diffusion block, `train.eval_windows`)
+                   device='cpu',
+                  ) -> tuple[dict, dict]:   # the `stream` figure and the `doc_start` one
+    "Exact held-out bits/char on the windows and positions `heldout_bpc` scores the diffusion model of `cfg` on."
+    T, B, n_win = cfg.model.block_size, cfg.train.batch_size, cfg.train.eval_windows
+    windows, scored = stream_windows(split, T, cfg.diffusion.block, n_win)
+    return (ar_bits_per_char(model, windows, B, device, scored),
+            ar_bits_per_char(model, heldout_windows(split, T, n_win), B, device))
 
 @dataclass
 class ARResult:
     "A trained baseline, its metrics and loss history."
     model: CharGPT                                # the trained model, in eval mode
-    metrics: dict                                 # steps, seconds, chars_per_sec, val_bpc, val_bpc_se, params, eval
+    metrics: dict                                 # steps, seconds, chars_per_sec, val_bpc(_doc_start), params, eval
     history: list = field(default_factory=list)   # one record per step: step, train loss
 
 # %% ../nbs/17_baseline.ipynb #b7dcc28e
@@ -149,7 +166,7 @@ def train_ar(cfg:Config,               # model size, data, optimizer, schedule, 
     bar = tqdm(range(tc.max_iters), desc=f'{corpus.name} (AR)', disable=not progress, unit='step', mininterval=0.5)
     for it in bar:
         for group in opt.param_groups: group['lr'] = lr_at(it, tc.lr, tc.min_lr, tc.warmup_iters, tc.max_iters)
-        x0 = corpus.train.batch(B, T, g_data).to(device)
+        x0 = corpus.train.batch(B, T, g_data, cfg.data.windows, cfg.data.doc_start_share).to(device)
         with torch.autocast(device.type, dtype=amp, enabled=amp is not None):
             loss = nll(x0).mean()
         opt.zero_grad(set_to_none=True)
@@ -161,10 +178,10 @@ def train_ar(cfg:Config,               # model size, data, optimizer, schedule, 
         if it % 10 == 0: bar.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
         if tc.max_minutes and time.time() - t0 > 60 * tc.max_minutes: break
     seconds, steps = time.time() - t0, len(history)
-    heldout = heldout_windows(corpus.heldout, T, tc.eval_windows)
-    ev = ar_bits_per_char(model, heldout, B, device)
+    ev, ev_doc = ar_heldout_bpc(model, corpus.heldout, cfg, device)
     metrics = dict(steps=steps, seconds=round(seconds, 2), chars_per_sec=round(steps * B * T / seconds, 1),
-                   val_bpc=ev['bpc'], val_bpc_se=ev['se'], params=model.n_params(), eval=ev)
+                   val_bpc=ev['bpc'], val_bpc_se=ev['se'], val_bpc_doc_start=ev_doc['bpc'],
+                   val_bpc_doc_start_se=ev_doc['se'], params=model.n_params(), eval=ev, eval_doc_start=ev_doc)
     return ARResult(model.eval(), metrics, history)
 
 # %% ../nbs/17_baseline.ipynb #12ba5ff9
@@ -174,16 +191,18 @@ def score_documents(model:CharGPT,         # the baseline
                     docs:list[str],        # documents, each scored with its closing separator
                     batch_size:int=64,     # documents per forward pass
                     device='cpu',
+                    marker:bool=False,     # read the separator first, unscored (a baseline of `data.windows: anywhere`)
                    ) -> list[float]:       # bits/char of each document
     "Bits/char of each document (plus its separator, truncated to the block size) under `model`."
     model.eval()
     T, out = model.cfg.block_size, []
     for i in range(0, len(docs), batch_size):
-        enc = [tok.encode(d + SEP, errors='drop')[:T] for d in docs[i:i + batch_size]]
+        enc = [tok.encode(SEP * marker + d + SEP, errors='drop')[:T] for d in docs[i:i + batch_size]]
         L = max(len(e) for e in enc)
         x = torch.full((len(enc), L), tok.sep_id, dtype=torch.long)
         mask = torch.zeros(len(enc), L)
-        for j, e in enumerate(enc): x[j, :len(e)] = torch.as_tensor(e, dtype=torch.long); mask[j, :len(e)] = 1
+        for j, e in enumerate(enc):
+            x[j, :len(e)] = torch.as_tensor(e, dtype=torch.long); mask[j, int(marker):len(e)] = 1
         nll = model.nll(x.to(device)).cpu() * mask
         out += (nll.sum(1) / mask.sum(1).clamp_min(1) / math.log(2)).tolist()
     return out

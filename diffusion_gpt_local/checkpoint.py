@@ -11,7 +11,7 @@ import torch
 from . import __version__
 from .config import Config, DiffGPTError, from_dict
 from .tokenizer import CharTokenizer
-from .data import Corpus, fresh_mode
+from .data import Corpus, fresh_mode, doc_length_stats
 from .diffusion import make_graph, make_noise, Graph, Noise
 from .model import DDiT
 from .block import BlockDDiT
@@ -20,8 +20,8 @@ from .runtime import World, rank_seed, rng_states, set_rng_states
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'CKPT_VERSION', 'SAVED_BEFORE', 'STATE_FORMAT', 'STATE_VERSION', 'NOT_TRAINING', 'make_folder',
            'check_writable', 'atomic_write', 'save_torch', 'save_checkpoint', 'write_text', 'make_checkpoint',
-           'load_checkpoint', 'LoadedModel', 'build_model', 'model_from_checkpoint', 'Progress', 'state_path',
-           'train_state', 'restore_state', 'config_diff', 'load_train_state', 'load_resume']
+           'load_checkpoint', 'LoadedModel', 'build_model', 'model_from_checkpoint', 'doc_chars', 'Progress',
+           'state_path', 'train_state', 'restore_state', 'config_diff', 'load_train_state', 'load_resume']
 
 # %% ../nbs/08_checkpoint.ipynb #e11ecfa1
 def make_folder(folder:Path,   # the folder to create, with its parents
@@ -97,7 +97,8 @@ def make_checkpoint(cfg:Config,       # the settings it was trained with
                    ) -> dict:         # the checkpoint, as the table says
     "The checkpoint of `model`: the dict that `save_checkpoint` writes and `model_from_checkpoint` rebuilds from."
     return dict(format=CKPT_FORMAT, version=CKPT_VERSION, package_version=__version__, created=_now(),
-                config=asdict(cfg), chars=corpus.tok.chars, dataset=corpus.info(), metrics=metrics, history=history,
+                config=asdict(cfg), chars=corpus.tok.chars, metrics=metrics, history=history,
+                dataset=dict(corpus.info(), doc_chars=doc_length_stats(corpus, cfg.model.block_size)),
                 model=_cpu_weights(model))
 
 def _load_tagged(path:Path, fmt:str, version:int, what:str, map_location='cpu') -> dict:
@@ -143,7 +144,8 @@ def build_model(cfg:Config,           # the settings: `model` and `diffusion`
     return model, graph, noise
 
 # settings added later, with what files saved before them did
-SAVED_BEFORE = {'train': {'optimizer': 'adamw'}, 'diffusion': {'block': 0}, 'model': {'pair_head': False}}
+SAVED_BEFORE = {'train': {'optimizer': 'adamw'}, 'diffusion': {'block': 0}, 'model': {'pair_head': False},
+                'data': {'windows': 'documents'}}
 
 def _as_saved(c:dict) -> dict:
     "Config dict `c` with the `SAVED_BEFORE` values of the settings it has no key for."
@@ -158,6 +160,15 @@ def model_from_checkpoint(path:Path,      # the checkpoint file
     model, graph, noise = build_model(cfg, tok)
     model.load_state_dict(ckpt['model'])
     return LoadedModel(model.to(device).eval(), graph, noise, tok, cfg, ckpt)
+
+# %% ../nbs/08_checkpoint.ipynb #ce98aed8
+def doc_chars(ckpt:dict,   # a checkpoint (`load_checkpoint`, or `LoadedModel.ckpt`)
+             ) -> dict:    # as `doc_length_stats`; for an older checkpoint only `mean` and `window` are known
+    "The document-length statistics of the corpus `ckpt` was trained on."
+    ds = ckpt['dataset']
+    if 'doc_chars' in ds: return ds['doc_chars']
+    unknown = dict.fromkeys(('median', 'p90', 'p99', 'max', 'longer_than_window', 'hist_edges', 'hist_counts'))
+    return dict(mean=ds['n_chars'] / ds['docs'], window=ckpt['config']['model']['block_size'], **unknown)
 
 # %% ../nbs/08_checkpoint.ipynb #bb4fd8de
 STATE_FORMAT, STATE_VERSION = 'diffusion_gpt_local-train-state', 1

@@ -16,7 +16,7 @@ from .runtime import pick_device, device_for, rank_rows
 from .runtime import current_world, from_rank0, in_turns, SharedError
 from .checkpoint import model_from_checkpoint, write_text, load_checkpoint, check_writable
 from .checkpoint import state_path, load_resume, load_train_state, config_diff
-from .evaluate import heldout_windows, evaluate_bpc
+from .evaluate import heldout_bpc, stored_bpc
 from .trainer import train, check_trainable
 from .generate import Prompt, generate_samples, sample_settings
 from .sampler import why_no_cache, why_blocks_read_worse
@@ -204,9 +204,9 @@ def _prepare(name:str, a, world) -> tuple:
     return cfg, path, device, out
 
 def _row(name:str, ck:dict, out:Path, status:str) -> dict:
-    m = ck['metrics']
-    return dict(dataset=name, docs=ck['dataset']['docs'], steps=m['steps'], minutes=m['seconds'] / 60,
-                bpc=m['val_bpc'], se=m['val_bpc_se'], status=status, model=str(out))
+    m, fig = ck['metrics'], stored_bpc(ck['metrics'])         # an older checkpoint has only the doc-start figure
+    return dict(dataset=name, docs=ck['dataset']['docs'], steps=m['steps'], minutes=m['seconds'] / 60, **fig,
+                se=m['val_bpc_se'] if fig['bpc'] is not None else None, status=status, model=str(out))
 
 def _finished_row(name:str, a, cfg, path:Path, out:Path) -> dict|None:
     "The result row of a checkpoint that is up to date (unless `--force`), clearing a leftover state; else None."
@@ -289,7 +289,8 @@ def print_table(rows:list[dict],   # one dict per row; a missing or None value p
 
 # %% ../nbs/16_cli.ipynb #d97afed0
 _TRAIN_COLUMNS = [('dataset', 'dataset', '{}'), ('docs', 'docs', '{:,}'), ('steps', 'steps', '{:,}'),
-                  ('minutes', 'minutes', '{:.1f}'), ('bpc', 'held-out bits/char', '{:.3f}'), ('status', 'status', '{}'),
+                  ('minutes', 'minutes', '{:.1f}'), ('bpc', 'held-out bits/char', '{:.3f}'),
+                  ('bpc_doc_start', 'at doc starts', '{:.3f}'), ('status', 'status', '{}'),
                   ('model', 'model', '{}')]
 
 def _train(argv) -> int:
@@ -562,7 +563,8 @@ def evaluate_checkpoint(path:Path,              # the checkpoint
                         seed:int|None=None,     # seed of the draws (default: the model's seed)
                         device='auto',          # where to run
                        ) -> dict:               # the model, its dataset, the estimate and the figure stored in training
-    "Recompute the held-out bits/char of checkpoint `path` on its own corpus' held-out documents."
+    """Recompute the held-out bits/char of checkpoint `path` on its own corpus' held-out documents: over every
+    character (`bpc`, `se`, ...) and on the windows at document starts (`bpc_doc_start`, `se_doc_start`, ...)."""
     dev = pick_device(device)
     lm = model_from_checkpoint(path, dev)
     cfg, ds = lm.cfg, lm.ckpt['dataset']
@@ -570,15 +572,16 @@ def evaluate_checkpoint(path:Path,              # the checkpoint
     if corpus.meta['sha256'] != ds['sha256']:
         raise DiffGPTError(f"{ds['file']}: changed since {path} was trained (sha256 {corpus.meta['sha256'][:12]} != "
                            f"{ds['sha256'][:12]}); its held-out documents would differ")
-    n_win = cfg.train.eval_windows if windows is None else windows
-    w = heldout_windows(corpus.heldout, cfg.model.block_size, n_win)
-    ev = evaluate_bpc(lm.model, lm.graph, lm.noise, w, cfg.diffusion.loss, batch_size or cfg.train.batch_size,
-                      t_samples or cfg.train.eval_t_samples, cfg.seed if seed is None else seed, dev)
-    return dict(model=str(path), dataset=ds['name'], **ev, stored_bpc=lm.ckpt['metrics'].get('val_bpc'))
+    ev, ev_doc = heldout_bpc(lm.model, lm.graph, lm.noise, corpus.heldout, cfg, dev, windows, t_samples, batch_size,
+                             seed)
+    doc_start = {f'{k}_doc_start': ev_doc[k] for k in ('bpc', 'se', 'windows', 'chars')}
+    stored = {f'stored_{k}': v for k, v in stored_bpc(lm.ckpt['metrics']).items()}
+    return dict(model=str(path), dataset=ds['name'], **ev, **doc_start, **stored)
 
 _EVAL_COLUMNS = [('model', 'model', '{}'), ('windows', 'windows', '{:,}'), ('chars', 'chars', '{:,}'),
                  ('t_samples', 't draws', '{}'), ('bpc', 'bits/char', '{:.4f}'), ('se', '± s.e.', '{:.4f}'),
-                 ('stored_bpc', 'at training', '{:.4f}')]
+                 ('stored_bpc', 'at training', '{:.4f}'), ('bpc_doc_start', 'at doc starts', '{:.4f}'),
+                 ('se_doc_start', '± s.e.', '{:.4f}'), ('stored_bpc_doc_start', 'at training', '{:.4f}')]
 
 def _eval(argv) -> int:
     a = eval_parser().parse_args(argv)                  # --windows, --t-samples, --batch-size: checked here

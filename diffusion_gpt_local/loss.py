@@ -4,13 +4,13 @@
 
 # %% ../nbs/06_loss.ipynb #51e12fb7
 from __future__ import annotations
-import math
+import itertools, math
 import torch, torch.nn.functional as F
 from .diffusion import Graph, Noise
 
 # %% auto #0
 __all__ = ['LOSSES', 'masked_nll', 'unwrap', 'reads_clean', 'training_loss', 'denoising_loss', 'diffusion_loss', 'sample_times',
-           'elbo_bits_per_char']
+           'pooled_bits_per_char', 'elbo_bits_per_char']
 
 # %% ../nbs/06_loss.ipynb #264714e0
 def masked_nll(out:torch.Tensor,  # network output (B, T, n): logits of the clean character
@@ -56,6 +56,7 @@ def training_loss(model,                   # the denoiser (possibly wrapped)
                   t:torch.Tensor,          # the time of each sequence (B,)
                   loss:str='masked',       # a key of `LOSSES`
                   pair:bool=True,          # also the pair head's loss, if the model has one
+                  scored=None,             # bool (B, T): the positions whose loss counts (None: all)
                  ) -> tuple[torch.Tensor, torch.Tensor|None]:
     """`denoising_loss` (B,) and, with `pair` for a model with a pair head (block chapter), that head's loss from the
     same pass (a scalar, nats per character it wrote); None otherwise."""
@@ -63,25 +64,31 @@ def training_loss(model,                   # the denoiser (possibly wrapped)
     pair = pair and getattr(unwrap(model), 'pair', None) is not None
     if pair: out, pair_nll = model(x_t, sigma_bar, x0, pair_loss=True)
     else: out = model(x_t, sigma_bar, x0) if reads_clean(model) else model(x_t, sigma_bar)
-    return LOSSES[loss](graph, out, x_t, x0, sigma_bar, rate).sum(-1), pair_nll if pair else None
+    term = LOSSES[loss](graph, out, x_t, x0, sigma_bar, rate)
+    return (term if scored is None else term * scored).sum(-1), pair_nll if pair else None
 
 def denoising_loss(model, graph:Graph, noise:Noise,   # the denoiser, graph and schedule
                    x_t:torch.Tensor,                   # `x0` corrupted at times `t` (B, T)
                    x0:torch.Tensor,                    # the clean ids (B, T)
                    t:torch.Tensor,                     # the time of each sequence (B,)
                    loss:str='masked',                  # a key of `LOSSES`
+                   scored=None,                        # bool (B, T): the positions whose loss counts (None: all)
                   ) -> torch.Tensor:                   # (B,), in nats
     "Per-sequence loss (B,) in nats of denoising `x_t` (`x0` corrupted at times `t`): run the model, weight by σ(t)."
-    return training_loss(model, graph, noise, x_t, x0, t, loss, pair=False)[0]
+    return training_loss(model, graph, noise, x_t, x0, t, loss, pair=False, scored=scored)[0]
 
 def diffusion_loss(model, graph:Graph, noise:Noise,   # the denoiser, graph and schedule
                    x0:torch.Tensor,                    # the clean ids (B, T)
                    t:torch.Tensor,                     # the time of each sequence (B,)
                    loss:str='masked',                  # a key of `LOSSES`
                    generator=None,                     # a `torch.Generator` for the corruption
+                   scored=None,                        # bool (B, T): the positions corrupted and counted (None: all)
                   ) -> torch.Tensor:                   # (B,), in nats
-    "Per-sequence loss (B,) in nats at times `t` (B,): corrupt `x0`, denoise, weight by σ(t)."
-    return denoising_loss(model, graph, noise, graph.corrupt(x0, noise.total(t), generator), x0, t, loss)
+    """Per-sequence loss (B,) in nats at times `t` (B,): corrupt `x0`, denoise, weight by σ(t). With `scored`, the
+    other positions stay clean (a context the model reads) and do not count."""
+    x_t = graph.corrupt(x0, noise.total(t), generator)
+    if scored is not None: x_t = torch.where(scored, x_t, x0)
+    return denoising_loss(model, graph, noise, x_t, x0, t, loss, scored)
 
 # %% ../nbs/06_loss.ipynb #1ae86969
 def sample_times(batch_size:int,   # sequences (B)
@@ -95,6 +102,15 @@ def sample_times(batch_size:int,   # sequences (B)
     return t_lo + (1 - t_lo) * u
 
 # %% ../nbs/06_loss.ipynb #e231cfbf
+def pooled_bits_per_char(nats:torch.Tensor,    # the nats of each window (N,)
+                         chars:torch.Tensor,   # the characters they were paid for (N,)
+                        ) -> tuple[float, float]:
+    "(bits/char of all characters together, its standard error across the windows by the delta method)."
+    nats, chars = nats.double().cpu(), chars.double().cpu()
+    bpc = (nats.sum() / chars.sum()).item() / math.log(2)
+    if len(nats) < 2: return bpc, float('nan')
+    return bpc, ((nats / math.log(2) - bpc * chars).std() / chars.mean() / math.sqrt(len(nats))).item()
+
 @torch.no_grad()
 def elbo_bits_per_char(model,              # the denoiser
                        graph:Graph,        # the transition graph
@@ -104,17 +120,21 @@ def elbo_bits_per_char(model,              # the denoiser
                        n_t:int=4,          # time draws per sequence
                        seed:int=0,         # seed of the times and the corruption
                        device=None,        # where to run
+                       scored=None,        # bool (B, T) masks, one per batch: the characters scored (None: all)
                       ) -> tuple[float, float]:
     "(bits/char, standard error) of the ELBO over the (B, T) id tensors in `batches`."
     g = torch.Generator(device=device or 'cpu').manual_seed(seed)
-    per_seq = []
-    for x0 in batches:
+    nats, chars = [], []
+    for x0, m in zip(batches, scored if scored is not None else itertools.repeat(None)):
         x0 = x0.to(device) if device else x0
+        m = None if m is None else m.to(x0.device)
         B, T = x0.shape
         tot = torch.zeros(B, device=x0.device, dtype=torch.float64)
         for _ in range(n_t):
-            tot += diffusion_loss(model, graph, noise, x0, sample_times(B, 0.0, g, x0.device), loss, g).double()
-        prior = graph.prior_kl(noise.total(torch.ones((), device=x0.device, dtype=torch.float64))) * T
-        per_seq.append((tot / n_t + prior) / T / math.log(2))
-    v = torch.cat(per_seq)
+            tot += diffusion_loss(model, graph, noise, x0, sample_times(B, 0.0, g, x0.device), loss, g, m).double()
+        n = torch.full((B,), T, device=x0.device, dtype=torch.float64) if m is None else m.sum(1).double()
+        nats.append(tot / n_t + graph.prior_kl(noise.total(torch.ones((), device=x0.device, dtype=torch.float64))) * n)
+        chars.append(n)
+    if scored is not None: return pooled_bits_per_char(torch.cat(nats), torch.cat(chars))
+    v = torch.cat(nats) / torch.cat(chars) / math.log(2)
     return v.mean().item(), (v.std() / math.sqrt(len(v))).item() if len(v) > 1 else float('nan')

@@ -20,7 +20,7 @@ from .checkpoint import (
     atomic_write, save_torch, save_checkpoint, write_text, make_checkpoint, build_model, Progress, state_path,
     train_state, restore_state, load_resume)
 from .optim import PAIR_LR_SCALE, lr_at, make_optimizer, MuonAdamW, EMA
-from .evaluate import heldout_windows, evaluate_bpc
+from .evaluate import heldout_bpc
 
 # %% auto #0
 __all__ = ['TrainingInterrupted', 'StopSignals', 'check_trainable', 'estimate_loss', 'Run', 'start_run', 'optimizer_step',
@@ -67,7 +67,8 @@ def _val_batches(corpus:Corpus, cfg:Config, n:int) -> list[torch.Tensor]:
     "Fixed validation windows (the training split if there is no validation document)."
     split = corpus.heldout
     g = torch.Generator().manual_seed(cfg.seed + 1)
-    return [split.batch(cfg.train.batch_size, cfg.model.block_size, g) for _ in range(n)]
+    d = cfg.data
+    return [split.batch(cfg.train.batch_size, cfg.model.block_size, g, d.windows, d.doc_start_share) for _ in range(n)]
 
 @torch.no_grad()
 def estimate_loss(model:torch.nn.Module,   # the model, put back in training mode afterwards
@@ -175,7 +176,8 @@ def optimizer_step(run:Run,     # the session
     B, T = tc.batch_size, cfg.model.block_size
     for group in run.opt.param_groups:
         group['lr'] = group.get('lr_scale', 1.0) * lr_at(step, tc.lr, tc.min_lr, tc.warmup_iters, tc.max_iters)
-    x0 = run.corpus.train.batch(B, T, g_data).to(run.device, non_blocking=True)   # drawn alike in every process
+    windows = run.corpus.train.batch(B, T, g_data, cfg.data.windows, cfg.data.doc_start_share)   # alike everywhere
+    x0 = windows.to(run.device, non_blocking=True)
     t = sample_times(B, cfg.diffusion.t_eps, g_noise, run.device)
     x_t = run.graph.corrupt(x0, run.noise.total(t), g_noise)
     run.opt.zero_grad(set_to_none=True)
@@ -278,7 +280,7 @@ def fit_pair_head(model:torch.nn.Module,  # a model with a pair head (`model.pai
         for i in tqdm(range(tc.pair_iters), desc=desc, disable=not progress, unit='step', leave=False,
                       dynamic_ncols=True):
             for group in opt.param_groups: group['lr'] = lr_at(i, PAIR_LR_SCALE * tc.lr, 0.0, 0, tc.pair_iters)   # to 0
-            x0 = split.batch(B, T, g).to(device)
+            x0 = split.batch(B, T, g, cfg.data.windows, cfg.data.doc_start_share).to(device)
             with torch.autocast(device.type, dtype=amp, enabled=amp is not None):
                 loss = model(torch.full_like(x0, graph.mask_id), total_noise, x0, pair_loss=True)[1]
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
@@ -323,8 +325,9 @@ def write_outputs(ckpt:dict,   # the checkpoint (`make_checkpoint`)
 # %% ../nbs/11_trainer.ipynb #1a31274d
 def run_metrics(run:Run,          # the session, its loop done
                 seconds:float,    # the seconds spent in all sessions
-                ev:dict,          # the held-out estimate (`evaluate_bpc`)
+                ev:dict,          # the held-out estimate over every character (`heldout_bpc`)
                 fit:dict|None,    # the pair head's fitting (`fit_pair_head`), if any
+                ev_doc:dict|None=None,   # the estimate on windows at document starts (`heldout_bpc`)
                ) -> dict:         # the checkpoint's `metrics`
     "The run in figures: steps, characters, time, the last losses, the held-out bits/char, the model's size."
     history, steps, B, T = run.prog.history, run.prog.step, run.cfg.train.batch_size, run.cfg.model.block_size
@@ -335,7 +338,9 @@ def run_metrics(run:Run,          # the session, its loop done
                 train_loss=float(np.mean([h['train'] for h in history[-20:]])), **pair, val_loss=vals[-1],
                 val_bpc=ev['bpc'], val_bpc_se=ev['se'], **({'pair_fit': fit} if fit else {}),
                 params=run.model.n_params(), device=str(run.device), processes=run.world.size,
-                sessions=run.prog.sessions, eval=ev)
+                sessions=run.prog.sessions, eval=ev,
+                **(dict(val_bpc_doc_start=ev_doc['bpc'], val_bpc_doc_start_se=ev_doc['se'], eval_doc_start=ev_doc)
+                   if ev_doc else {}))
 
 def finish_run(run:Run,              # the session, its loop done
                progress:bool=False,  # show the pair head's fitting
@@ -349,10 +354,8 @@ def finish_run(run:Run,              # the session, its loop done
         fit = fit_pair_head(model, run.graph, run.noise, run.corpus.train, cfg, device, run.amp,
                             progress and run.world.main, f'{run.corpus.name} pair head')
     model.eval()
-    heldout = heldout_windows(run.corpus.heldout, cfg.model.block_size, tc.eval_windows)
-    ev = evaluate_bpc(model, run.graph, run.noise, heldout, cfg.diffusion.loss, tc.batch_size, tc.eval_t_samples,
-                      cfg.seed, device)
-    ckpt = make_checkpoint(cfg, run.corpus, model, run_metrics(run, seconds, ev, fit), run.prog.history)
+    ev, ev_doc = heldout_bpc(model, run.graph, run.noise, run.corpus.heldout, cfg, device)
+    ckpt = make_checkpoint(cfg, run.corpus, model, run_metrics(run, seconds, ev, fit, ev_doc), run.prog.history)
     if run.out_path is not None: write_outputs(ckpt, Path(run.out_path))
     if run.state_file: run.state_file.unlink(missing_ok=True)
     return ckpt
