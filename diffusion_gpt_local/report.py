@@ -4,7 +4,7 @@
 
 # %% ../nbs/19_report.ipynb #bc9ec1d5
 from __future__ import annotations
-import argparse, base64, datetime, html, io, json, math, random, statistics, sys, unicodedata
+import argparse, base64, bisect, datetime, html, io, json, math, random, statistics, sys, unicodedata
 from pathlib import Path
 from . import __version__
 from .config import Config, DiffGPTError, load_config
@@ -13,8 +13,9 @@ from .cli import run_cli
 
 # %% auto #0
 __all__ = ['char_mix', 'distinct_ngrams', 'distinct_word_ngrams', 'style_stats', 'corpus_sample', 'read_samples', 'copy_stats',
-           'compare_style', 'loss_curve_png', 'model_entry', 'style_chart_png', 'png_data_uri', 'report_html',
-           'write_report', 'report_parser', 'report_main']
+           'compare_style', 'length_stats', 'sample_lengths', 'cover_edges', 'length_counts', 'file_doc_lengths',
+           'length_histogram', 'corpus_lengths', 'length_panel_png', 'length_fidelity', 'loss_curve_png', 'model_entry',
+           'style_chart_png', 'png_data_uri', 'report_html', 'write_report', 'report_parser', 'report_main']
 
 # %% ../nbs/19_report.ipynb #e1ae0b1d
 def char_mix(docs:list[str], # documents
@@ -120,7 +121,78 @@ def compare_style(samples:list[str],         # the generated documents
     if c is not None and block_size: c['over_block'] = sum(len(d) > block_size for d in corpus) / len(corpus)
     return s, c
 
-# %% ../nbs/19_report.ipynb #7ebe4d23
+# %% ../nbs/19_report.ipynb #67e409a5
+def length_stats(lengths:list[int],    # document lengths in characters
+                 window:int|None=None, # the model's window (`model.block_size`); None: no share
+                ) -> dict|None:        # docs, mean, median, max, longer_than_window, window; None without documents
+    "Mean, median and longest of document `lengths`, and the share of them longer than `window` characters."
+    if not lengths: return None
+    longer = sum(n > window for n in lengths) / len(lengths) if window else None
+    return dict(docs=len(lengths), mean=statistics.fmean(lengths), median=statistics.median(lengths),
+                max=max(lengths), longer_than_window=longer, window=window)
+
+def sample_lengths(texts:list[str],          # the samples (the lines of `NAME_samples.txt`)
+                   records:list[dict]|None,  # their records, line for line (None: absent or out of step)
+                  ) -> list[int]:            # one length per sample, in characters
+    "The samples' lengths: their records' `chars`, or the lengths of the texts where there are no records."
+    if records is None: return [len(t) for t in texts]
+    return [r.get('chars', len(r['text'])) for r in records]
+
+# %% ../nbs/19_report.ipynb #bb3df6ca
+def cover_edges(edges:list[int], # bin edges, increasing (e.g. the corpus's 1, 2, 4, ...); fewer than two: 1, 2
+                longest:float,   # the longest length the bins must hold
+               ) -> list[int]:   # `edges`, with doubled edges appended until the last reaches `longest`
+    "Power-of-two bin `edges` extended by doubling until they cover `longest`."
+    edges = list(edges) if len(edges) >= 2 else [1, 2]
+    while edges[-1] < longest: edges.append(edges[-1] * 2)
+    return edges
+
+def length_counts(lengths:list[int], # document lengths
+                  edges:list[int],   # bin edges (a length outside them goes to the first or the last bin)
+                 ) -> list[int]:     # documents per bin [e_i, e_{i+1}), the last bin closed
+    "How many of `lengths` fall in each bin of `edges`, counted as `numpy.histogram` counts."
+    counts = [0] * (len(edges) - 1)
+    for n in lengths: counts[min(max(bisect.bisect_right(edges, n) - 1, 0), len(counts) - 1)] += 1
+    return counts
+
+# %% ../nbs/19_report.ipynb #a3c43b99
+def file_doc_lengths(path:Path, # the corpus file, one document per line
+                    ) -> list[int]: # the length of each of its documents, in characters
+    "The lengths of all documents of corpus `path`: its non-blank lines, without line endings, as training reads them."
+    with open(path, 'rb') as f:
+        lines = (raw.decode('utf-8', errors='replace').rstrip('\r\n') for raw in f)
+        return [len(line) for line in lines if line.strip()]
+
+def length_histogram(lengths:list[int],    # document lengths in characters
+                     window:int|None=None, # the model's window
+                    ) -> dict|None:        # `length_stats`' keys + hist_edges, hist_counts; None without documents
+    "`length_stats` of `lengths` with their histogram in power-of-two bins 1, 2, 4, ... up to the longest."
+    stats = length_stats(lengths, window)
+    if stats is None: return None
+    edges = cover_edges([1, 2], stats['max'])
+    return stats | dict(hist_edges=edges, hist_counts=length_counts(lengths, edges))
+
+_OLDER = 'this checkpoint holds no document length statistics (saved before they were added)'
+
+def corpus_lengths(ds:dict,                  # the checkpoint's `dataset`
+                   window:int|None=None,     # the model's window (where `doc_chars` does not name it)
+                   corpus_file:Path|None=None, # the corpus file, read only where the checkpoint lacks `doc_chars`
+                  ) -> tuple[dict|None, str|None]: # `length_histogram`'s keys (None where unknown); a note or None
+    "The corpus's document lengths: as the checkpoint stores them, else counted from its file, else its mean alone."
+    dc = ds.get('doc_chars')
+    if dc:
+        keys = ('mean', 'median', 'max', 'longer_than_window', 'hist_edges', 'hist_counts')
+        return dict(docs=ds.get('docs'), window=dc.get('window', window), **{k: dc.get(k) for k in keys}), None
+    if corpus_file is not None and Path(corpus_file).is_file():
+        return length_histogram(file_doc_lengths(corpus_file), window), f'{_OLDER}: counted from {corpus_file}'
+    if not ds.get('docs') or ds.get('n_chars') is None:
+        return None, f'{_OLDER} and its corpus file is not found: the samples only'
+    note = (f"{_OLDER} and its corpus file is not found: the corpus side shows its mean length only "
+            f"({ds['n_chars']:,} characters / {ds['docs']:,} documents)")
+    return dict(docs=ds['docs'], mean=ds['n_chars'] / ds['docs'], median=None, max=None, longer_than_window=None,
+                window=window, hist_edges=None, hist_counts=None), note
+
+# %% ../nbs/19_report.ipynb #27485eed
 def _plt():
     import matplotlib; matplotlib.use('Agg')
     import matplotlib.pyplot as plt
@@ -130,6 +202,50 @@ def _png(fig) -> bytes:
     buf = io.BytesIO(); fig.savefig(buf, format='png'); _plt().close(fig)
     return buf.getvalue()
 
+def _shares(counts:list[int]) -> list[float]: return [n / max(1, sum(counts)) for n in counts]
+
+def length_panel_png(corpus:dict|None,     # the corpus side (`corpus_lengths`): its histogram, else its mean
+                     samples:list[int],    # the samples' lengths in characters
+                     window:int|None=None, # the model's window, drawn as a dotted line
+                     title:str='',         # the panel's title
+                    ) -> bytes:            # a PNG image
+    "PNG: shares of corpus and sample documents per power-of-two length bin, on a log length axis."
+    from matplotlib.ticker import FuncFormatter, PercentFormatter
+    corpus = corpus or {}
+    hist, mean = corpus.get('hist_edges') and corpus.get('hist_counts'), corpus.get('mean')
+    reach = (window or 0) + 1 if hist else max((window or 0) + 1, 2 * (mean or 1))   # a mean line inside the axes
+    edges = cover_edges(corpus['hist_edges'] if hist else [1, 2], max(samples + [reach]))
+    fig, ax = _plt().subplots(figsize=(4.6, 2.7), dpi=90)
+    if hist:
+        counts = (list(hist) + [0] * len(edges))[:len(edges) - 1]               # zeros in the bins added
+        ax.stairs(_shares(counts), edges, fill=True, color='#9aa5b1', alpha=.7, label='corpus')
+    elif mean: ax.axvline(mean, color='#6b7480', ls='--', lw=1.2, label='corpus mean')
+    if samples: ax.stairs(_shares(length_counts(samples, edges)), edges, color='#3b6fd8', lw=1.8, label='samples')
+    if window: ax.axvline(window, color='#1d2330', ls=':', lw=1, label=f'window ({window})')
+    ax.set_xscale('log', base=2); ax.set_xlim(edges[0], edges[-1]); ax.set_ylim(bottom=0)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f'{v:,.0f}'))
+    ax.yaxis.set_major_formatter(PercentFormatter(1, decimals=0)); ax.tick_params(labelsize=7)
+    ax.set(xlabel='document length (characters)', ylabel='share of documents', title=title)
+    ax.grid(alpha=.3); ax.legend(fontsize=7)
+    fig.tight_layout()
+    return _png(fig)
+
+# %% ../nbs/19_report.ipynb #87d64350
+def length_fidelity(ds:dict,                    # the checkpoint's `dataset`
+                    texts:list[str],            # the samples
+                    records:list[dict]|None,    # their records (None: absent or out of step)
+                    window:int|None=None,       # the model's window (`model.block_size`)
+                    title:str='',               # the panel's title
+                    corpus_file:Path|None=None, # the corpus file, for a checkpoint without `doc_chars`
+                   ) -> dict:                   # corpus, samples (`length_stats`), panel (PNG or None), note (or None)
+    "Document lengths of the samples against the corpus's: the figures, a panel, and a note for an older checkpoint."
+    corpus, note = corpus_lengths(ds, window, corpus_file)
+    lengths = sample_lengths(texts, records)
+    drawable = lengths or (corpus or {}).get('hist_counts')
+    return dict(corpus=corpus, samples=length_stats(lengths, window), note=note,
+                panel=length_panel_png(corpus, lengths, window, title) if drawable else None)
+
+# %% ../nbs/19_report.ipynb #7ebe4d23
 def loss_curve_png(history:list[dict], # the checkpoint's history: `step`, `train`, and `val` where validated
                    title:str='',         # the plot's title
                   ) -> bytes:            # a PNG image
@@ -172,10 +288,11 @@ def model_entry(path:Path,          # the checkpoint
     copies = copy_stats(records, copy_chars)
     if texts and records is not None and copies is None:
         notes.append('samples written with --no-novelty: copies unknown')
+    lengths = length_fidelity(ds, texts, records, block, name, corpus_file)
     history = ckpt.get('history') or []
     return dict(name=name, path=str(path), dataset=ds, metrics=m, config=cfg, created=ckpt.get('created'),
                 package_version=ckpt.get('package_version'), curve=loss_curve_png(history, name) if history else None,
-                samples=sample_style, corpus=corpus_style, copies=copies, examples=texts[:examples],
+                samples=sample_style, corpus=corpus_style, lengths=lengths, copies=copies, examples=texts[:examples],
                 example_copies=[(r.get('longest_copy'), r.get('novelty_k')) for r in (records or [])[:examples]],
                 notes=notes)
 
@@ -231,7 +348,8 @@ _CSS = ("body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-seri
         "table{border-collapse:collapse;background:#fff;font-variant-numeric:tabular-nums}"
         "th,td{padding:5px 10px;border-bottom:1px solid #e3e6eb;text-align:right}\n"
         "th:first-child,td:first-child{text-align:left}table.summary{font-size:14px}"
-        "table.summary td{white-space:nowrap}thead th{background:#eef1f5;font-weight:600;white-space:nowrap}\n"
+        "table.summary td{white-space:nowrap}table.summary :is(th,td){padding:5px 7px}"
+        "thead th{background:#eef1f5;font-weight:600;white-space:nowrap}\n"
         ".card{background:#fff;border:1px solid #e3e6eb;border-radius:8px;padding:16px 18px;margin:18px 0;"
         "overflow-x:auto}\n"
         ".grid{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}.grid img{max-width:100%;height:auto}\n"
@@ -246,19 +364,24 @@ _CSS = ("body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-seri
 def _summary_row(e:dict) -> str:
     ds, m, c = e['dataset'], e['metrics'], e['copies']
     bpc = f"{_f(m.get('val_bpc'), '{:.3f}')} ± {_f(m.get('val_bpc_se'), '{:.3f}')}"
-    samples, corpus = e['samples'] or {}, e['corpus'] or {}
-    length = f"{_f(samples.get('mean_chars'), '{:.0f}')} / {_f(corpus.get('mean_chars'), '{:.0f}')}"
+    samples, corpus = e['lengths']['samples'] or {}, e['lengths']['corpus'] or {}
+    both = lambda k, spec: f"{_f(samples.get(k), spec)} / {_f(corpus.get(k), spec)}"
     copies = f"{_f(c['copies'], '{:.0%}')} (≥{c['threshold']})" if c else '–'
     name = html.escape(e['name'])
     cells = [f'<a href="#m-{name}">{name}</a>', _f(ds.get('docs')), _f(ds.get('n_chars')), _f(ds.get('vocab_size')),
              _f(m.get('params')), _f(m.get('steps')), _duration(m.get('seconds')), bpc,
-             _f((e['samples'] or {}).get('docs'), '{:,}'), length, copies]
+             _f((e['samples'] or {}).get('docs'), '{:,}'), both('mean', '{:.0f}'),
+             both('median', '{:.0f}'), both('longer_than_window', '{:.0%}'), copies]
     return '<tr class="model">' + ''.join(f'<td>{x}</td>' for x in cells) + '</tr>'
 
+def _side_by_side(rows:list[tuple], corpus:dict|None, samples:dict|None) -> list[str]:
+    "Table rows: a label, then the corpus's and the samples' figure, for each (key, label, format) of `rows`."
+    corpus, samples = corpus or {}, samples or {}
+    return [f"<tr><td>{label}</td><td>{_f(corpus.get(k), spec)}</td><td>{_f(samples.get(k), spec)}</td></tr>"
+            for k, label, spec in rows]
+
 def _style_table(e:dict) -> str:
-    corpus, samples = e['corpus'] or {}, e['samples'] or {}
-    rows = [f"<tr><td>{label}</td><td>{_f(corpus.get(k), spec)}</td><td>{_f(samples.get(k), spec)}</td></tr>"
-            for k, label, spec in _STYLE_ROWS]
+    rows = _side_by_side(_STYLE_ROWS, e['corpus'], e['samples'])
     c = e['copies']
     if c:
         rows.append(f"<tr><td>verbatim copy ≥ {c['threshold']} chars</td><td></td><td>{c['copies']:.1%}</td></tr>")
@@ -267,6 +390,20 @@ def _style_table(e:dict) -> str:
         rows.append(f"<tr><td>longest copied span (chars)</td><td></td><td>{longest}</td></tr>")
     return ('<table class="style"><thead><tr><th>style</th><th>corpus</th><th>samples</th></tr></thead><tbody>'
             + ''.join(rows) + '</tbody></table>')
+
+# %% ../nbs/19_report.ipynb #5f7f3a01
+def _lengths(e:dict) -> str:
+    name, lengths = html.escape(e['name']), e['lengths']
+    window = (lengths['corpus'] or lengths['samples'] or {}).get('window')
+    rows = [('docs', 'documents', '{:,}'), ('mean', 'mean (chars)', '{:.1f}'), ('median', 'median (chars)', '{:.1f}'),
+            ('max', 'longest (chars)', '{:,.0f}'),
+            ('longer_than_window', f'longer than one window ({_f(window)})', '{:.1%}')]
+    table = ('<table class="lengths"><thead><tr><th>length</th><th>corpus (all)</th><th>samples</th></tr></thead>'
+             '<tbody>' + ''.join(_side_by_side(rows, lengths['corpus'], lengths['samples'])) + '</tbody></table>')
+    panel = (f'<img class="lengths" alt="document lengths of {name}: samples vs corpus" '
+             f'src="{png_data_uri(lengths["panel"])}">' if lengths['panel'] else '')
+    note = f'<p class="note">{html.escape(lengths["note"])}</p>' if lengths['note'] else ''
+    return f'<h3>Document lengths</h3>{note}<div class="grid">{panel}{table}</div>'
 
 # %% ../nbs/19_report.ipynb #b82beade
 def _model_section(e:dict) -> str:
@@ -286,15 +423,15 @@ def _model_section(e:dict) -> str:
                  for t, k in zip(e['examples'], e['example_copies'] + [(None, None)] * len(e['examples'])))
     examples = f'<h3>First samples</h3><ol class="examples">{ex}</ol>' if ex else ''
     return (f'<section class="card model-detail" id="m-{name}"><h2>{name}</h2><p class="meta">{meta}</p>{notes}'
-            f'<div class="grid">{curve}{_style_table(e)}</div>{examples}</section>')
+            f'<div class="grid">{curve}{_style_table(e)}</div>{_lengths(e)}{examples}</section>')
 
 # %% ../nbs/19_report.ipynb #c1e66816
 def report_html(entries:list[dict],      # the models' entries (from `model_entry`)
                 title:str='Model report', # the page's title
                ) -> str:                  # the whole page, in HTML
     "The whole self-contained report page for model `entries` (from `model_entry`)."
-    head = ['model', 'documents', 'characters', 'vocab', 'parameters', 'steps', 'training', 'held-out bits/char',
-            'samples', 'mean length<br>samples / corpus', 'copies']
+    head = ['model', 'documents', 'characters', 'vocab', 'parameters', 'steps', 'training', 'held-out<br>bits/char',
+            'samples', 'mean<br>length', 'median<br>length', 'longer than<br>one window', 'copies']
     table = ('<table class="summary"><thead><tr>' + ''.join(f'<th>{h}</th>' for h in head) + '</tr></thead><tbody>'
              + ''.join(_summary_row(e) for e in entries) + '</tbody></table>')
     chart = (f'<img class="chart" alt="style of samples vs corpus" src="{png_data_uri(style_chart_png(entries))}">'
@@ -306,7 +443,7 @@ def report_html(entries:list[dict],      # the models' entries (from `model_entr
             f'<title>{html.escape(title)}</title><style>{_CSS}</style></head><body><main>'
             f'<h1>{html.escape(title)}</h1>'
             f'<p class="sub">{models} · written {when} by diffusion_gpt_local {__version__} · '
-            'bits/char: held-out ELBO bound ± standard error · '
+            'bits/char: held-out ELBO bound ± standard error · lengths (characters): samples / corpus · '
             'copies: share of samples holding a verbatim span of the corpus</p>'
             f'<div class="card">{table}</div><div class="card"><h2>Samples vs corpus</h2>{chart}</div>'
             + ''.join(_model_section(e) for e in entries) + '</main></body></html>\n')
@@ -333,8 +470,8 @@ def report_parser() -> argparse.ArgumentParser: # the parser of `diffgpt_report`
     "The command line of `diffgpt_report`."
     p = argparse.ArgumentParser(prog='diffgpt_report',
                                 description='Write one self-contained HTML page comparing every trained model: '
-                                'data, training, held-out bits/char, sample examples and style statistics of samples '
-                                'vs corpus.')
+                                'data, training, held-out bits/char, sample examples, and style statistics and '
+                                'document lengths of samples vs corpus.')
     p.add_argument('--config', default='config.yaml',
                    help='configuration file whose paths give the folders (default: config.yaml, if present)')
     p.add_argument('--models', metavar='DIR', help='folder of NAME.pt checkpoints (default: paths.models)')

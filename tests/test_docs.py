@@ -164,7 +164,14 @@ def test_report(browser, tmp_path, monkeypatch):
     assert browser.eval("document.querySelectorAll('table.summary tbody tr.model').length") == 2
     assert browser.eval("Array.from(document.querySelectorAll('tr.model td:first-child')).map(td => td.textContent)") == ['commits', 'reviews']
     imgs = browser.eval("Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])")
-    assert len(imgs) == 3 and all(c and w > 100 and h > 100 for c, w, h in imgs), imgs
+    assert len(imgs) == 5 and all(c and w > 100 and h > 100 for c, w, h in imgs), imgs   # chart, 2 curves, 2 lengths
+    panels = browser.eval("Array.from(document.querySelectorAll('section.model-detail img.lengths'))"
+                          ".map(i => [i.closest('section').id, i.complete, i.naturalWidth, i.naturalHeight])")
+    assert [p[0] for p in panels] == ['m-commits', 'm-reviews'], panels        # one length panel per model, loaded
+    assert all(c and w > 300 and h > 200 for _, c, w, h in panels), panels
+    assert browser.eval("document.querySelectorAll('section.model-detail table.lengths tbody tr').length") == 10
+    heads = browser.eval("Array.from(document.querySelectorAll('table.summary thead th')).map(th => th.innerText.replace(/\\s+/g, ' '))")
+    assert heads[-4:-1] == ['mean length', 'median length', 'longer than one window'], heads   # samples / corpus
     assert browser.eval("document.querySelectorAll('section.model-detail ol.examples li').length") == 10
     mine = browser.requests_from(url)      # a page opened before may still fetch its favicon: not the report's doing
     assert url in mine, browser.requests
