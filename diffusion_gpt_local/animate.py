@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np, torch
 from .config import DiffGPTError, SampleConfig
 from .tokenizer import SEP
-from .sampler import sample_ids
-from .generate import Prompt, prompt_ids, sample_settings, reverse_settings, mean_doc_chars
+from .sampler import sample_ids, UNWRITTEN
+from .generate import Prompt, stream_plan, max_doc_chars, sample_settings, reverse_settings
 from .checkpoint import atomic_write
 
 # %% auto #0
@@ -21,7 +21,7 @@ __all__ = ['FRAMES', 'COLOURS', 'Trajectory', 'record_trajectory', 'gif_size', '
 @dataclass
 class Trajectory:
     "States of `n` samples along the reverse process, and which positions the prompt fixes."
-    frames: np.ndarray         # (F, n, L) ids, one frame per kept state
+    frames: np.ndarray         # (F, n, L) ids, one frame per kept state; -1 where nothing is written
     steps: list[int]           # the step each frame follows (0: the start)
     fixed: np.ndarray          # (L,) bool: imposed by the prompt
     chars: str                 # the tokenizer's characters; id len(chars) is MASK
@@ -29,13 +29,18 @@ class Trajectory:
     total_steps: int           # the step of the last state
 
     def text(self, f:int, i:int) -> str:
-        "Sample `i` at frame `f`, MASK as '·' and the separator as '¶'."
+        "Sample `i` at frame `f`, MASK as '·', the separator as '¶', nothing written as ' '."
         n = len(self.chars)
-        return ''.join('·' if t >= n else '¶' if self.chars[t] == SEP else self.chars[t]
+        return ''.join(' ' if t < 0 else '·' if t >= n else '¶' if self.chars[t] == SEP else self.chars[t]
                        for t in self.frames[f, i].tolist())
 
 # %% ../nbs/15_animate.ipynb #ca297a81
 FRAMES = 64   # frames a trajectory keeps when `every` is not given
+
+def _written(x:torch.Tensor) -> np.ndarray:
+    "Streams `x` (n, length) as far as any row has something written, as int32."
+    cols = (x >= 0).any(0).nonzero()
+    return x[:, :int(cols[-1]) + 1 if len(cols) else 0].cpu().numpy().astype(np.int32)
 
 def record_trajectory(lm,                         # a `LoadedModel`
                       n:int=4,                    # samples to record
@@ -45,21 +50,23 @@ def record_trajectory(lm,                         # a `LoadedModel`
                       every:int|None=None,        # keep every `every`-th state (None: about `FRAMES` in all)
                       device='cpu',               # where to sample
                      ) -> Trajectory:
-    "Sample `n` sequences from `lm` and keep every `every`-th state (default: about `FRAMES` in all) and the last."
+    "Sample `n` streams from `lm` and keep every `every`-th state (default: about `FRAMES` in all) and the last."
     if n < 1 or (every is not None and every < 1):
         raise DiffGPTError(f"need n >= 1 and every >= 1, got n={n}, every={every}")
-    sc, L = lm.cfg.sample if sc is None else sc, lm.cfg.model.block_size
-    sampler = sample_settings(lm, sc)['sampler']
-    fixed = prompt_ids(prompt or Prompt(), lm.tok, L, mean_doc_chars(lm))
-    states = []
+    sc = lm.cfg.sample if sc is None else sc
+    sampler, states = sample_settings(lm, sc)['sampler'], []
+    plan = stream_plan(lm, prompt or Prompt(), max_doc_chars(lm, sc))
     g = torch.Generator(device=device).manual_seed(lm.cfg.seed if seed is None else seed)
-    sample_ids(lm.model, lm.graph, lm.noise, n, L, reverse_settings(lm, sc, device, cache=False), g, device,
-               fixed=fixed.to(device), sep_id=lm.tok.sep_id,
-               trace=lambda i, x: states.append((i, x.cpu().numpy().copy())))
+    ids = sample_ids(lm.model, lm.graph, lm.noise, n, plan.length, reverse_settings(lm, sc, device, cache=False), g,
+                     device, fixed=plan.fixed.to(device), sep_id=lm.tok.sep_id, stop_after=plan.stop_after,
+                     trace=lambda i, x: states.append((i, _written(x))))
     every = every or -(-len(states) // FRAMES)
-    keep = [k for k, (i, _) in enumerate(states) if i % every == 0 or k == len(states) - 1]
-    return Trajectory(np.stack([states[k][1] for k in keep]), [states[k][0] for k in keep], (fixed >= 0).numpy(),
-                      lm.tok.chars, sampler, states[-1][0])
+    keep = [states[k] for k, (i, _) in enumerate(states) if i % every == 0 or k == len(states) - 1]
+    width = max(x.shape[1] for _, x in keep)
+    frames = np.stack([np.pad(x, ((0, 0), (0, width - x.shape[1])), constant_values=UNWRITTEN) for _, x in keep])
+    frames[:, ids[:, :width].cpu().numpy() < 0] = UNWRITTEN             # after a row's end: not part of the result
+    return Trajectory(frames, [i for i, _ in keep], (plan.fixed[:width] >= 0).numpy(), lm.tok.chars, sampler,
+                      states[-1][0])
 
 # %% ../nbs/15_animate.ipynb #156b4b9c
 COLOURS = dict(bg=(24, 24, 27), header=(161, 161, 170), masked=(82, 82, 91), fixed=(96, 165, 250),
@@ -75,7 +82,8 @@ def _kinds(traj:Trajectory, f:int) -> np.ndarray:
     cur, n = traj.frames[f], len(traj.chars)
     prev = traj.frames[f - 1] if f else cur
     kind = np.where(cur >= n, 'masked', np.where(cur != prev, 'changed', 'settled')).astype(object)
-    kind[:, traj.fixed] = 'fixed'
+    kind[(cur >= 0) & traj.fixed] = 'fixed'
+    kind[cur < 0] = 'unwritten'
     return kind
 
 def gif_size(traj:Trajectory,     # the trajectory to draw
@@ -109,7 +117,8 @@ def _frame(traj:Trajectory, f:int, width:int, font, font_size:int, size:tuple[in
     for i in range(traj.frames.shape[1]):
         text, y0 = traj.text(f, i), ch * (2 + i * (lines + 1))
         for p in range(L):
-            d.text((12 + cw * (p % width), y0 + ch * (p // width)), text[p], font=font, fill=COLOURS[kinds[i, p]])
+            if kinds[i, p] != 'unwritten':
+                d.text((12 + cw * (p % width), y0 + ch * (p // width)), text[p], font=font, fill=COLOURS[kinds[i, p]])
     return im.quantize(palette=_palette(), dither=Image.Dither.NONE)
 
 def render_gif(traj:Trajectory,     # the trajectory to draw

@@ -179,6 +179,14 @@ class BlockCache:
     ada: tuple                         # every layer's adaLN weight and bias as one matrix, 1 added to the scales' bias
     feats: torch.Tensor|None = None    # the head's input at the last noisy block (B, L, C), kept for the pair head
 
+    def select(self, rows:torch.Tensor,   # the rows to keep: a boolean mask (B,) or indices
+              ) -> BlockCache:
+        "The cache of rows `rows` alone (a sampler drops the rows that have finished)."
+        kv, B = self.kv, len(self.kv.before)
+        pick = lambda t: None if t is None else t.reshape(B, -1, *t.shape[1:])[rows].flatten(0, 1)
+        return BlockCache(KVCache([pick(k) for k in kv.keys], [pick(v) for v in kv.values], kv.before[rows], kv.pos,
+                                  kv.chunk, kv.keys_transposed), self.ada, pick(self.feats))
+
 @patch
 def new_cache(self:BlockDDiT, batch:int,   # sequences sampled together
               device=None,                 # where they are sampled
@@ -192,16 +200,16 @@ def new_cache(self:BlockDDiT, batch:int,   # sequences sampled together
 
 # %% ../nbs/05_block.ipynb #7fc9a41e
 @patch
-def _pass_modulation(self:BlockDDiT, clean, xb, sigma_bar, ada, B:int):
-    """Conditioning `c` of a pass (the clean block's one row at σ̄ = 0, the noisy block's B rows) and every layer's
-    shift, 1 + scale and gate for each block, (B, S, n_layer, 6, 1, C): one matrix product."""
-    n, C, dev = len(self.blocks), self.cfg.n_embd, (xb if clean is None else clean).device
-    zero = [torch.zeros(1, device=dev)] if clean is not None else []
+def _pass_modulation(self:BlockDDiT, k:int, xb, sigma_bar, ada, B:int):
+    """Conditioning `c` of a pass (the `k` clean blocks' one row at σ̄ = 0, the noisy block's B rows) and every layer's
+    shift, 1 + scale and gate for each block, (B, S or 1, n_layer, 6, 1, C): one matrix product."""
+    n, C, dev = len(self.blocks), self.cfg.n_embd, ada[0].device
+    zero = [torch.zeros(1, device=dev)] if k else []
     c = self._cond(torch.cat(zero + ([sigma_bar.reshape(-1).float()] if xb is not None else [])))
     mod = F.linear(c, *ada).view(-1, 1, n, 6, 1, C)                        # every layer's shift, 1 + scale, gate
-    if clean is None: return c, mod
-    clean_mod = mod[:1].expand(B, 1, n, 6, 1, C)
-    return c, clean_mod if xb is None else torch.cat([clean_mod, mod[1:]], 1)
+    if not k: return c, mod
+    clean_mod = mod[:1].expand(B, 1, n, 6, 1, C)                          # one for every clean block: broadcast
+    return c, clean_mod if xb is None else torch.cat([clean_mod.expand(B, k, n, 6, 1, C), mod[1:]], 1)
 
 @patch
 def _pass_inputs(self:BlockDDiT, blocks:list, before:torch.Tensor):
@@ -214,11 +222,10 @@ def _pass_inputs(self:BlockDDiT, blocks:list, before:torch.Tensor):
     return e, e + block_conv(self.local, e.reshape(B * S, L, -1), rows).view(e.shape)
 
 def _pass_bias(S:int, L:int, p:int, cap:int, device) -> torch.Tensor:
-    "(S L, cap) bias of a pass's rows on the buffers: -inf where not yet written, and for the clean rows on the noisy."
-    bias = torch.zeros(S * L, cap, device=device)
-    bias[:, p + S * L:] = float('-inf')                                     # not written yet
-    if S == 2: bias[:L, p + L:] = float('-inf')                            # the clean block does not read the noisy one
-    return bias
+    "(S L, cap) bias of a pass's rows on the buffers: block s reads the cache and the pass's blocks up to itself."
+    reach = p + (torch.arange(S * L, device=device) // L + 1) * L                # the first key each row may not read
+    return torch.zeros(S * L, cap, device=device).masked_fill(torch.arange(cap, device=device) >= reach[:, None],
+                                                              float('-inf'))
 
 # %% ../nbs/05_block.ipynb #d0521824
 @patch
@@ -232,8 +239,8 @@ def _fused_layer(self:BlockDDiT, i:int, h, m, kv:KVCache, cap:int, bias, last:bo
     K, V = kv.write(i, qk[1].reshape(B * H, S * L, hd), qkv[2].reshape(B * H, S * L, hd), p, cap)
     if last and not noisy: return None                # of a clean block's last layer only keys and values are read
     q = qk[0].reshape(B * H, S * L, hd) * hd ** -0.5
-    if last and S == 2:                                                     # the noisy block's outputs only
-        q, h, m, bias = q.view(B * H, 2, L, hd)[:, 1], h[:, 1:], m[:, 1:], bias[L:]
+    if last and S > 1:                                                      # the noisy block's outputs only
+        q, h, m, bias = q.view(B * H, S, L, hd)[:, -1], h[:, -1:], m[:, -1:], bias[-L:]
     s = h.shape[1]
     y = torch.bmm(torch.baddbmm(bias.to(q.dtype), q, K).softmax(-1), V)
     y = y.view(B, H, s * L, hd).transpose(1, 2).reshape(B, s, L, C)
@@ -244,18 +251,21 @@ def _fused_layer(self:BlockDDiT, i:int, h, m, kv:KVCache, cap:int, bias, last:bo
 @patch
 def _fused_pass(self:BlockDDiT, clean:torch.Tensor|None, xb:torch.Tensor|None, sigma_bar:torch.Tensor|None,
                 cache:BlockCache):
-    """One sampling pass over the finished block `clean` (B, L), which joins the cache, and the noisy block `xb` (B, L)
-    after it at noise `sigma_bar` (B,), either may be None: the outputs (B, L, vocab_out) of `xb`, or None."""
-    kv, blocks = cache.kv, [z for z in (clean, xb) if z is not None]
-    (B, L), S, n = blocks[0].shape, len(blocks), len(self.blocks)
-    c, mod = self._pass_modulation(clean, xb, sigma_bar, cache.ada, B)
+    """One sampling pass over the clean blocks `clean` (B, k L), which join the cache, and the noisy block `xb` (B, L)
+    after them at noise `sigma_bar` (B,), either may be None: the outputs (B, L, vocab_out) of `xb`, or None."""
+    kv, L = cache.kv, self.block
+    blocks = ([] if clean is None else list(clean.split(L, 1))) + ([] if xb is None else [xb])
+    B, S, n = len(blocks[0]), len(blocks), len(self.blocks)
+    k = S - (xb is not None)                                                # clean blocks
+    c, mod = self._pass_modulation(k, xb, sigma_bar, cache.ada, B)
     e, h = self._pass_inputs(blocks, kv.before)
     cap = kv.capacity(kv.pos + S * L)                                       # the buffers grow a chunk at a time
     bias = _pass_bias(S, L, kv.pos, cap, e.device)
     for i in range(n): h = self._fused_layer(i, h, mod[:, :, i], kv, cap, bias, last=i == n - 1, noisy=xb is not None)
-    if clean is not None:
-        if self.r: kv.before = torch.cat([kv.before, e[:, 0].to(kv.before.dtype)], 1)[:, -self.r:]
-        kv.pos += L
+    if k:
+        if self.r:                                                          # the convolution's context
+            kv.before = torch.cat([kv.before, e[:, :k].reshape(B, k * L, -1).to(kv.before.dtype)], 1)[:, -self.r:]
+        kv.pos += k * L
     if xb is None: return None
     z = self._features(h[:, -1], c[-B:])
     if self.pair is not None: cache.feats = z
@@ -271,19 +281,28 @@ def denoise_block(self:BlockDDiT, xb:torch.Tensor,      # the noisy next block (
     return self._fused_pass(None, xb, sigma_bar, cache)
 
 @patch
-def append_block(self:BlockDDiT, xb:torch.Tensor,       # the finished clean block (B, L)
-                 cache:BlockCache) -> BlockCache:        # the cache it joins
-    "Add a finished block to `cache`."
-    self._fused_pass(xb, None, None, cache)
+def prefill(self:BlockDDiT, ids:torch.Tensor,           # clean text (B, k L): a whole number of blocks
+            cache:BlockCache) -> BlockCache:             # the cache it joins
+    "Add a run of clean blocks to `cache` in one pass, each block reading the cache and the blocks before it."
+    if ids.shape[1] % self.block:
+        raise ValueError(f"prefill: {ids.shape[1]} characters are not a whole number of blocks of {self.block}")
+    if ids.shape[1]: self._fused_pass(ids, None, None, cache)
     return cache
 
 @patch
-def append_and_denoise(self:BlockDDiT, clean:torch.Tensor,   # the finished block (B, L), which joins the cache
-                       xb:torch.Tensor,                      # the noisy block after it (B, L)
+def append_block(self:BlockDDiT, xb:torch.Tensor,       # the finished clean block (B, L)
+                 cache:BlockCache) -> BlockCache:        # the cache it joins
+    "Add a finished block to `cache` (`prefill` of one block)."
+    return self.prefill(xb, cache)
+
+@patch
+def append_and_denoise(self:BlockDDiT, clean:torch.Tensor,   # finished blocks (B, k L), which join the cache
+                       xb:torch.Tensor,                      # the noisy block after them (B, L)
                        sigma_bar:torch.Tensor,               # its total noise σ̄ (B,)
                        cache:BlockCache,                     # the clean text before `clean`
                       ) -> torch.Tensor:                     # outputs (B, L, vocab_out) for `xb`
-    "`append_block(clean)` then `denoise_block(xb, sigma_bar)` in one pass (every block's first step after the first)."
+    """`prefill(clean)` then `denoise_block(xb, sigma_bar)` in one pass (every block's first step after the first;
+    after the window slides, the kept context and the first new block)."""
     return self._fused_pass(clean, xb, sigma_bar, cache)
 
 @patch

@@ -328,11 +328,14 @@ def train_main(argv:list[str]|None=None,  # the arguments (default: the command 
 # %% ../nbs/16_cli.ipynb #ff2b04eb
 _SAMPLER_FIELDS = ('sampler', 'steps', 'temperature', 'top_p', 'remask_noise', 'cache', 'batch_size')
 _DOCUMENT_FIELDS = ('min_chars', 'max_chars', 'unique', 'max_copy')
+_MAX_CHARS_HELP = ("the longest document: one that reaches it unfinished is dropped (0 = a bound from the corpus's "
+                   "document lengths, stored in the checkpoint)")
 
 def _prompt_options(q):
     q.add_argument('--prefix', default='', help='every document starts with this text')
     q.add_argument('--suffix', default='', help='every document ends with this text (its length: --length)')
-    q.add_argument('--length', type=int, help='document length in characters with --suffix (default: the corpus mean)')
+    q.add_argument('--length', type=int, help='document length in characters: with --suffix (default: the corpus '
+                                              'mean), or alone (exactly this many)')
     q.add_argument('--template', help="the whole document, each hole character filled by the model, "
                                       "e.g. 'Fix ____ in parser'")
     q.add_argument('--hole', default='_', help="the template's hole character (default: _)")
@@ -359,9 +362,11 @@ def generate_parser() -> argparse.ArgumentParser:  # the parser of `diffgpt_gene
     for name in _SAMPLER_FIELDS: config_option(s, f'sample.{name}')
     _prompt_options(p.add_argument_group('prompt and infill (fixed characters never change)'))
     f = p.add_argument_group('documents')
-    for name in _DOCUMENT_FIELDS: config_option(f, f'sample.{name}')
+    for name in _DOCUMENT_FIELDS:
+        config_option(f, f'sample.{name}', help=_MAX_CHARS_HELP if name == 'max_chars' else None)
     f.add_argument('--no-novelty', action='store_true',
-                   help='skip the novelty check (longest_copy is null in the JSONL)')
+                   help='skip the novelty check (longest_copy is null in the JSONL; max_copy off unless --max-copy '
+                        'is given)')
     _output_options(p.add_argument_group('output'))
     _common(p)
     return p
@@ -404,7 +409,8 @@ def novelty_for(lm,                   # a `LoadedModel`
     elif file_sha256(path) != ds['sha256']: why = f"{path}: changed since the model was trained (sha256 differs)"
     if why is None: return NoveltyIndex.for_corpus(path, k, Path(lm.cfg.paths.cache), ds['sha256'])
     if required: raise DiffGPTError(f"{why}; --max-copy needs the training corpus")
-    warn(f"diffgpt_generate: warning: {why}; longest_copy left empty (null)")
+    warn(f"diffgpt_generate: warning: {why}; no novelty check: copies are not rejected, longest_copy left empty "
+         "(null)")
     return None
 
 # %% ../nbs/16_cli.ipynb #0a8ae33d
@@ -461,10 +467,13 @@ def write_samples(out:Path,            # NAME_samples.txt; the records go beside
 # %% ../nbs/16_cli.ipynb #ac10555c
 def _warn(msg:str): print(msg, file=sys.stderr, flush=True)
 
-def _sample_novelty(lm, a, sc:SampleConfig) -> NoveltyIndex|None:
-    "The novelty index `--max-copy` needs and the JSONL's `longest_copy` reads (None with `--no-novelty` alone)."
-    if a.no_novelty and not sc.max_copy: return None
-    return novelty_for(lm, min(12, sc.max_copy) if sc.max_copy else 12, bool(sc.max_copy), _warn)
+def _sample_novelty(lm, a, sc:SampleConfig) -> tuple[NoveltyIndex|None, SampleConfig]:
+    """The novelty index `max_copy` needs and the JSONL's `longest_copy` reads, and the settings to sample with. Only
+    `--max-copy` on the command line requires the corpus; without it `max_copy` is off (`--no-novelty`: silently)."""
+    asked = 'sample.max_copy' in a.settings
+    if a.no_novelty and not asked: return None, dataclasses.replace(sc, max_copy=0)
+    novelty = novelty_for(lm, min(12, sc.max_copy) if sc.max_copy else 12, asked and sc.max_copy > 0, _warn)
+    return novelty, sc if novelty is not None else dataclasses.replace(sc, max_copy=0)
 
 def generate_one(path:Path,          # the checkpoint
                  a,                  # the parsed arguments of `diffgpt_generate`
@@ -477,7 +486,7 @@ def generate_one(path:Path,          # the checkpoint
     sc, name = sample_config(lm, a.settings), path.stem
     prompt = Prompt(a.prefix, a.suffix, a.template, a.hole, a.length)
     for note in generation_notes(lm, name, prompt, sc): _warn(f"diffgpt_generate: note: {note}")
-    novelty = _sample_novelty(lm, a, sc)
+    novelty, sc = _sample_novelty(lm, a, sc)
     seed = lm.cfg.seed if a.seed is None else a.seed
     t0 = time.time()
     g = generate_samples(lm, sc.num_samples, sc=sc, prompt=prompt, novelty=novelty, seed=seed, device=device,

@@ -155,8 +155,8 @@ class SampleConfig:
     min_chars: int = opt(1, 'drop generated documents shorter than this', ge=0)
     max_chars: int = opt(0, 'drop generated documents longer than this (0 = no limit)', ge=0)
     unique: bool = opt(False, 'drop a document identical to one already written')
-    max_copy: int = opt(0, 'reject and regenerate a document that copies this many characters or more verbatim '
-                           'from its training corpus (0 = off)', ge=0)
+    max_copy: int = opt(32, 'reject and regenerate a document that copies this many characters or more verbatim '
+                            'from its training corpus (0 = off; without the corpus: a warning, no check)', ge=0)
     cache: bool = opt(False, 'absorbing graph, whole window, analytic/euler sampler: re-run the network only on '
                              'sequences changed since its last call (sampler chapter)')
     remask_noise: float = opt(10.0, 'remask sampler: Gumbel noise on the confidence that orders decoding, '

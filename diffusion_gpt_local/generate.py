@@ -4,9 +4,9 @@
 
 # %% ../nbs/13_generate.ipynb #39604605
 from __future__ import annotations
-import math, unicodedata
+import math, unicodedata, warnings
 from dataclasses import dataclass, field
-import torch
+import torch, torch.nn.functional as F
 from tqdm.auto import tqdm
 from .config import DiffGPTError, SampleConfig
 from .tokenizer import SEP
@@ -14,13 +14,14 @@ from .runtime import autocast_dtype
 from .sampler import ReverseSettings, resolve_sampler, sample_ids
 
 # %% auto #0
-__all__ = ['split_documents', 'trim_tail', 'Prompt', 'prompt_ids', 'clean_text', 'Generation', 'sample_settings',
-           'reverse_settings', 'mean_doc_chars', 'generate_samples', 'generate_documents']
+__all__ = ['split_documents', 'trim_tail', 'Prompt', 'prompt_ids', 'doc_offset', 'mean_doc_chars', 'max_doc_chars', 'StreamPlan',
+           'stream_plan', 'clean_text', 'Generation', 'sample_settings', 'reverse_settings', 'generate_samples',
+           'generate_documents']
 
 # %% ../nbs/13_generate.ipynb #76b3115a
-def split_documents(text:str,                 # a decoded sampled window
+def split_documents(text:str,                 # a decoded sampled stream
                    ) -> tuple[list[str], str]: # the complete documents, the unfinished tail
-    "Complete documents (ended by SEP) of a sampled block, and the unfinished tail."
+    "Complete documents (ended by SEP) of a sampled stream, and the unfinished tail."
     *docs, tail = text.split(SEP)
     return [d.strip() for d in docs if d.strip()], tail.strip()
 
@@ -33,19 +34,22 @@ def trim_tail(text:str) -> str:
 # %% ../nbs/13_generate.ipynb #fe2a7e52
 @dataclass
 class Prompt:
-    "What a sample must contain: a `prefix`, a `suffix`, or a `template` whose `hole` characters the model fills in."
+    "What a sample must contain: a `prefix`, a `suffix`, a `length`, or a `template` whose `hole`s the model fills in."
     prefix: str = ''              # every document starts with this
     suffix: str = ''              # every document ends with this
     template: str|None = None     # the whole document, each `hole` character one for the model to write
     hole: str = '_'               # the template's hole character
-    length: int|None = None       # document length with a suffix (default: the corpus' mean, at least both ends + 16)
+    length: int|None = None       # document length: with a suffix (default: the corpus' mean), or alone (exact)
 
-    def __bool__(self): return bool(self.prefix or self.suffix or self.template is not None)
+    def __bool__(self): return bool(self.prefix or self.suffix or self.template is not None or self.length is not None)
+    @property
+    def sized(self) -> bool: return bool(self.suffix or self.template is not None or self.length is not None)
     def as_dict(self) -> dict|None:
         "The JSON form stored with every sample (None without a prompt)."
         if not self: return None
         if self.template is not None: return dict(template=self.template, hole=self.hole)
-        return dict(prefix=self.prefix, suffix=self.suffix, **(dict(length=self.length) if self.suffix else {}))
+        sized = self.suffix or self.length is not None
+        return dict(prefix=self.prefix, suffix=self.suffix, **(dict(length=self.length) if sized else {}))
 
 def _check_chars(text:str, what:str, tok):
     if SEP in text: raise DiffGPTError(f"{what}: a prompt cannot contain a line break (a document is one line)")
@@ -56,56 +60,95 @@ def _check_chars(text:str, what:str, tok):
                            + (f" (nor {len(bad) - 1} more: {''.join(bad[1:6])!r})" if len(bad) > 1 else ''))
 
 # %% ../nbs/13_generate.ipynb #35affc2f
-def _template_ids(prompt:Prompt, tok, ids:torch.Tensor) -> torch.Tensor:
-    "`ids` of a template: its characters, -2 at its holes, the separator after it."
-    if prompt.prefix or prompt.suffix: raise DiffGPTError("--template cannot be combined with --prefix or --suffix")
+def _template_ids(prompt:Prompt, tok, max_chars:int) -> torch.Tensor:
+    "The ids of a template document: its characters, -2 at its holes, the separator after it."
+    if prompt.prefix or prompt.suffix or prompt.length is not None:
+        raise DiffGPTError("--template cannot be combined with --prefix, --suffix or --length")
     if len(prompt.hole) != 1: raise DiffGPTError(f"--hole must be one character, got {prompt.hole!r}")
-    t, block_size = prompt.template, len(ids)
+    t = prompt.template
     if prompt.hole not in t:
         raise DiffGPTError(f"--template {t!r} has no holes: mark each character the model should write with "
                            f"{prompt.hole!r}")
-    if len(t) >= block_size:
-        raise DiffGPTError(f"--template is {len(t)} characters; this model writes at most {block_size - 1} per "
-                           "document")
+    if len(t) > max_chars:
+        raise DiffGPTError(f"--template is {len(t)} characters; documents are at most {max_chars} here (--max-chars)")
     _check_chars(t.replace(prompt.hole, ''), '--template', tok)
-    for i, c in enumerate(t):
-        ids[i] = -2 if c == prompt.hole else int(tok.encode(c)[0])
-    ids[len(t)] = tok.sep_id
-    return ids
+    return torch.tensor([-2 if c == prompt.hole else int(tok.encode(c)[0]) for c in t] + [tok.sep_id])
 
 # %% ../nbs/13_generate.ipynb #978fc06d
-def _put(ids:torch.Tensor, start:int, text:str, tok):
-    "Write the ids of `text` into `ids` from `start`."
-    ids[start:start + len(text)] = torch.as_tensor(tok.encode(text)) if text else ids[start:start]
-
-def _ends_ids(prompt:Prompt, tok, ids:torch.Tensor, mean_doc_chars:float) -> torch.Tensor:
-    "`ids` of a prefix and/or suffix: with a suffix, -2 between them and the separator after it."
+def _ends_ids(prompt:Prompt, tok, max_chars:int, mean_doc_chars:float) -> torch.Tensor:
+    "The ids of a document with a prefix, and with a suffix or length: -2 up to the suffix, the separator after it."
     _check_chars(prompt.prefix, '--prefix', tok); _check_chars(prompt.suffix, '--suffix', tok)
-    fixed, block_size = len(prompt.prefix) + len(prompt.suffix), len(ids)
-    if fixed >= block_size:
-        raise DiffGPTError(f"prompt is {fixed} characters; this model writes at most {block_size - 1} per document")
-    _put(ids, 0, prompt.prefix, tok)
-    if prompt.suffix:
-        n = prompt.length or min(block_size - 1, max(round(mean_doc_chars), fixed + 16))
-        if not fixed <= n < block_size:
-            raise DiffGPTError(f"--length {n}: must be at least the prompt's {fixed} characters and below "
-                               f"the block size {block_size}")
-        ids[len(prompt.prefix):n - len(prompt.suffix)] = -2
-        _put(ids, n - len(prompt.suffix), prompt.suffix, tok)
-        ids[n] = tok.sep_id
+    fixed = len(prompt.prefix) + len(prompt.suffix)
+    if fixed > max_chars:
+        raise DiffGPTError(f"prompt is {fixed} characters; documents are at most {max_chars} here (--max-chars)")
+    prefix = torch.as_tensor(tok.encode(prompt.prefix), dtype=torch.long)
+    if not prompt.sized: return prefix
+    n = prompt.length if prompt.length is not None else min(max_chars, max(round(mean_doc_chars), fixed + 16))
+    if not fixed <= n <= max_chars:
+        raise DiffGPTError(f"--length {n}: must be at least the prompt's {fixed} characters and at most {max_chars} "
+                           "(--max-chars)")
+    ids = torch.full((n + 1,), -2, dtype=torch.long)
+    ids[:len(prefix)], ids[n] = prefix, tok.sep_id
+    ids[n - len(prompt.suffix):n] = torch.as_tensor(tok.encode(prompt.suffix), dtype=torch.long)
     return ids
 
 def prompt_ids(prompt:Prompt,               # what every sample must contain
                tok,                         # the model's tokenizer
-               block_size:int,              # characters per sampled window
+               max_chars:int,               # the longest document
+               offset:int=0,                # where the document starts: 1 after the marker (a separator at 0)
                mean_doc_chars:float=64,     # the corpus' mean document length (a suffix's default length)
-              ) -> torch.Tensor:            # (block_size,) ids; -1 free, -2 free but not the separator
-    """(block_size,) ids the sampler imposes: the prompt's characters and the separator that ends a suffix or
-    template document; -2 where the model writes inside such a document (all but the separator), -1 where it is free."""
-    ids = torch.full((block_size,), -1, dtype=torch.long)
-    if not prompt: return ids
-    if prompt.template is not None: return _template_ids(prompt, tok, ids)
-    return _ends_ids(prompt, tok, ids, mean_doc_chars)
+              ) -> torch.Tensor:            # the first ids of a stream; -1 free, -2 free but not the separator
+    """The ids the sampler imposes at the start of a stream, as far as the prompt reaches: the marker when `offset` is
+    1, the prompt's characters, and the separator that ends a document of set length (template, suffix, length);
+    -2 where the model writes inside such a document (all but the separator). Pad with -1 (free) to the stream."""
+    marker = torch.full((offset,), tok.sep_id, dtype=torch.long)
+    if not prompt: return marker
+    doc = _template_ids(prompt, tok, max_chars) if prompt.template is not None else \
+          _ends_ids(prompt, tok, max_chars, mean_doc_chars)
+    return torch.cat([marker, doc])
+
+# %% ../nbs/13_generate.ipynb #ba4be99f
+def doc_offset(lm) -> int:
+    "Where a stream's first document starts: 1 after the marker for a model trained with `windows: anywhere`, else 0."
+    return 1 if lm.cfg.data.windows == 'anywhere' else 0
+
+def mean_doc_chars(lm) -> float:
+    "The mean document length of the corpus `lm` was trained on (64 where the checkpoint does not say)."
+    ds = lm.ckpt.get('dataset', {})
+    docs = max(1, ds.get('docs', 1))
+    return ds.get('n_chars', 64 * docs) / docs
+
+def max_doc_chars(lm,                         # a `LoadedModel`
+                  sc:SampleConfig|None=None,  # the settings (None: the checkpoint's `sample` config)
+                 ) -> int:                    # the longest document a run writes
+    """`sc.max_chars`, or where it is 0, a bound from the corpus: twice its 99th-percentile document length (8 times
+    the mean where the checkpoint has no length statistics), at least one window."""
+    sc = lm.cfg.sample if sc is None else sc
+    if sc.max_chars: return sc.max_chars
+    stats = lm.ckpt.get('dataset', {}).get('doc_chars') or {}
+    guess = 2 * stats['p99'] if 'p99' in stats else 8 * mean_doc_chars(lm)
+    return max(lm.cfg.model.block_size, math.ceil(guess))
+
+# %% ../nbs/13_generate.ipynb #4c400310
+@dataclass
+class StreamPlan:
+    "How the sampler's streams are laid out for one prompt: the ids they impose, and where a row ends."
+    fixed: torch.Tensor    # (length,) ids in stream coordinates (the marker, the prompt); -1 free, -2 free but not SEP
+    stop_after: int        # a row ends at its first separator at or after this position
+    @property
+    def length(self) -> int: return len(self.fixed)
+
+def stream_plan(lm,                  # a `LoadedModel`
+                prompt:Prompt,       # what every document must contain
+                max_chars:int,       # the longest document (`max_doc_chars`)
+               ) -> StreamPlan:
+    "The streams of documents of `prompt` from `lm`: marker and prompt, where rows end, how long they may run."
+    T, offset, block = lm.cfg.model.block_size, doc_offset(lm), max(1, lm.cfg.diffusion.block)
+    head = prompt_ids(prompt, lm.tok, max_chars, offset, mean_doc_chars(lm))
+    if not prompt: stop_after, need = T - 1, T + max_chars           # every document that starts before T, to its end
+    else: stop_after, need = offset, len(head) if prompt.sized else offset + max_chars + 1   # the first document
+    length = -(-max(T, need) // block) * block                       # at least a window, whole blocks
+    return StreamPlan(F.pad(head, (0, length - len(head)), value=-1), stop_after)
 
 # %% ../nbs/13_generate.ipynb #ee1a0f63
 def clean_text(text:str) -> str:
@@ -143,25 +186,19 @@ def reverse_settings(lm,                    # a `LoadedModel`
     return ReverseSettings(**sample_settings(lm, sc), cache=sc.cache if cache is None else cache,
                            amp=autocast_dtype(sc.dtype, torch.device(device)), t_eps=lm.cfg.diffusion.t_eps)
 
-def mean_doc_chars(lm) -> float:
-    "The mean document length of the corpus `lm` was trained on (64 where the checkpoint does not say)."
-    ds = lm.ckpt.get('dataset', {})
-    docs = max(1, ds.get('docs', 1))
-    return ds.get('n_chars', 64 * docs) / docs
-
 # %% ../nbs/13_generate.ipynb #0d9fe51d
 class _Keeper:
     "The filters of `generate_samples`: it offers each document to them, keeps those that pass and counts the others."
-    def __init__(self, res:Generation, sc:SampleConfig, prompt:Prompt, novelty, bar):
+    def __init__(self, res:Generation, sc:SampleConfig, prompt:Prompt, novelty, bar, max_chars:int):
         self.res, self.novelty, self.bar, self.seen = res, novelty, bar, set()
         self.min_chars = max(1, sc.min_chars)
-        if prompt.prefix and not prompt.suffix: self.min_chars = max(self.min_chars, len(prompt.prefix.strip()) + 1)
-        self.max_chars, self.unique, self.max_copy = sc.max_chars, sc.unique, sc.max_copy
+        if prompt.prefix and not prompt.sized: self.min_chars = max(self.min_chars, len(prompt.prefix.strip()) + 1)
+        self.max_chars, self.unique, self.max_copy = max_chars, sc.unique, sc.max_copy
 
     def offer(self, text:str, batch:int, row:int) -> bool:
         "Keep `text` (from `row` of batch `batch`) if it passes every filter; count it as rejected otherwise."
         text = clean_text(text); self.res.candidates += 1
-        why = ('short' if len(text) < self.min_chars else 'long' if self.max_chars and len(text) > self.max_chars
+        why = ('short' if len(text) < self.min_chars else 'long' if len(text) > self.max_chars
                else 'duplicate' if self.unique and text in self.seen else None)
         rec = dict(text=text, batch=batch, row=row)
         if why is None and self.novelty is not None:
@@ -171,16 +208,23 @@ class _Keeper:
         self.seen.add(text); self.res.samples.append(rec); self.bar.update(1); return True
 
     def offer_rows(self, ids:torch.Tensor, tok, n:int, prompted:bool) -> list[tuple]:
-        "Offer the complete documents of every sampled row (with a prompt, only each row's first); return the tails."
+        """Offer the complete documents of every stream (with a prompt, only each row's first). Return the documents
+        of the rows that ran out before ending them, trimmed, for `fall_back`."""
         tails, batch = [], self.res.rounds
         for r, row in enumerate(ids.cpu()):
-            complete, tail = split_documents(tok.decode(row))
+            complete, tail = split_documents(tok.decode(row[row >= 0]))
             if prompted: complete = complete[:1]         # only a row's first document carries the prompt
             for d in complete:
                 if len(self.res.samples) >= n: break
                 self.offer(d, batch, r)
-            if not complete: tails.append((trim_tail(tail), batch, r))
+            if tail: tails.append((trim_tail(tail), batch, r))
         return tails
+
+    def fall_back(self, tails:list[tuple], n:int):
+        "Documents that ran out are `long`; while fewer than `n` passed, their trimmed beginnings are offered instead."
+        for text, batch, row in tails:
+            if len(self.res.samples) < n: self.offer(text, batch, row)
+            else: self.res.candidates += 1; self.res.rejected['long'] += 1
 
 # %% ../nbs/13_generate.ipynb #2c0e7f41
 def generate_samples(lm,                          # a `LoadedModel`
@@ -198,24 +242,27 @@ def generate_samples(lm,                          # a `LoadedModel`
     copies that many characters or more from the corpus (`novelty`) is rejected and another one sampled."""
     sc = lm.cfg.sample if sc is None else sc
     res = Generation([], settings=sample_settings(lm, sc))
-    if sc.max_copy and novelty is None: raise DiffGPTError("max_copy needs a novelty index of the training corpus")
-    prompt, L = prompt or Prompt(), lm.cfg.model.block_size
-    fixed = prompt_ids(prompt, lm.tok, L, mean_doc_chars(lm)).to(device)
+    if sc.max_copy and novelty is None:               # e.g. the training corpus is gone: say so, sample unchecked
+        warnings.warn(f"max_copy {sc.max_copy} needs a novelty index of the training corpus; none given, so copies "
+                      "are not checked", stacklevel=2)
+    prompt, max_chars = prompt or Prompt(), max_doc_chars(lm, sc)
+    plan = stream_plan(lm, prompt, max_chars)
     g = torch.Generator(device=device).manual_seed(lm.cfg.seed if seed is None else seed)
     settings, tails, rows = reverse_settings(lm, sc, device), [], 0
     max_rounds = max_rounds or max(4, 4 * math.ceil(n / sc.batch_size))
-    keep = _Keeper(res, sc, prompt, novelty, tqdm(total=n, disable=not progress, desc=desc, unit='doc', leave=False))
+    per_row = 1 if prompt else 1 + (lm.cfg.model.block_size - 1) / max(1, mean_doc_chars(lm))   # documents a row gives
+    bar = tqdm(total=n, disable=not progress, desc=desc, unit='doc', leave=False)
+    keep = _Keeper(res, sc, prompt, novelty, bar, max_chars)
     while len(res.samples) < n and res.rounds < max_rounds:
         need, stats = n - len(res.samples), {}
-        batch = min(sc.batch_size, need + need // 4 + 1 if prompt else 2 * need + 1)
-        ids = sample_ids(lm.model, lm.graph, lm.noise, batch, L, settings, g, device, fixed, lm.tok.sep_id, stats=stats)
+        batch = min(sc.batch_size, math.ceil(1.25 * need / per_row) + 1)
+        ids = sample_ids(lm.model, lm.graph, lm.noise, batch, plan.length, settings, g, device, plan.fixed.to(device),
+                         lm.tok.sep_id, stats=stats, stop_after=plan.stop_after)
         rows += stats['network_rows']
         tails += keep.offer_rows(ids, lm.tok, n, bool(prompt))
         res.rounds += 1
-    for t, b, r in tails:                                  # documents longer than a block: their trimmed beginnings
-        if len(res.samples) >= n: break
-        keep.offer(t, b, r)
-    keep.bar.close()
+    keep.fall_back(tails, n)
+    bar.close()
     res.network_calls_per_sample = rows / max(1, len(res.samples))
     return res
 
