@@ -328,8 +328,6 @@ def train_main(argv:list[str]|None=None,  # the arguments (default: the command 
 # %% ../nbs/16_cli.ipynb #ff2b04eb
 _SAMPLER_FIELDS = ('sampler', 'steps', 'temperature', 'top_p', 'remask_noise', 'cache', 'batch_size')
 _DOCUMENT_FIELDS = ('min_chars', 'max_chars', 'unique', 'max_copy')
-_MAX_CHARS_HELP = ("the longest document: one that reaches it unfinished is dropped (0 = a bound from the corpus's "
-                   "document lengths, stored in the checkpoint)")
 
 def _prompt_options(q):
     q.add_argument('--prefix', default='', help='every document starts with this text')
@@ -363,7 +361,7 @@ def generate_parser() -> argparse.ArgumentParser:  # the parser of `diffgpt_gene
     _prompt_options(p.add_argument_group('prompt and infill (fixed characters never change)'))
     f = p.add_argument_group('documents')
     for name in _DOCUMENT_FIELDS:
-        config_option(f, f'sample.{name}', help=_MAX_CHARS_HELP if name == 'max_chars' else None)
+        config_option(f, f'sample.{name}')
     f.add_argument('--no-novelty', action='store_true',
                    help='skip the novelty check (longest_copy is null in the JSONL; max_copy off unless --max-copy '
                         'is given)')

@@ -153,7 +153,9 @@ class SampleConfig:
     num_samples: int = opt(100, 'documents written by `diffgpt_generate`', ge=1)
     batch_size: int = opt(50, 'sequences generated at once', ge=1)
     min_chars: int = opt(1, 'drop generated documents shorter than this', ge=0)
-    max_chars: int = opt(0, 'drop generated documents longer than this (0 = no limit)', ge=0)
+    max_chars: int = opt(0, 'the longest document: one that reaches it unfinished is dropped (0 = a bound from the '
+                         "corpus's document lengths stored in the checkpoint: twice the 99th percentile, at least one "
+                         'window)', ge=0)
     unique: bool = opt(False, 'drop a document identical to one already written')
     max_copy: int = opt(32, 'reject and regenerate a document that copies this many characters or more verbatim '
                             'from its training corpus (0 = off; without the corpus: a warning, no check)', ge=0)
