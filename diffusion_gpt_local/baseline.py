@@ -16,7 +16,7 @@ from .model import Rotary, DDiT, DDiTBlock, KVCache, self_attention
 from .runtime import pick_device, autocast_dtype, seed_everything
 from .optim import lr_at, make_optimizer
 from .loss import pooled_bits_per_char
-from .evaluate import heldout_windows, stream_windows
+from .evaluate import scoring_windows
 
 # %% auto #0
 __all__ = ['CharGPT', 'cached_attention', 'step', 'generate', 'ar_bits_per_char', 'ar_heldout_bpc', 'ARResult', 'train_ar',
@@ -135,10 +135,9 @@ def ar_heldout_bpc(model:CharGPT,   # the baseline
                    device='cpu',
                   ) -> tuple[dict, dict]:   # the `stream` figure and the `doc_start` one
     "Exact held-out bits/char on the windows and positions `heldout_bpc` scores the diffusion model of `cfg` on."
-    T, B, n_win = cfg.model.block_size, cfg.train.batch_size, cfg.train.eval_windows
-    windows, scored = stream_windows(split, T, cfg.diffusion.block, n_win)
-    return (ar_bits_per_char(model, windows, B, device, scored),
-            ar_bits_per_char(model, heldout_windows(split, T, n_win), B, device))
+    B, n_win = cfg.train.batch_size, cfg.train.eval_windows
+    windows, scored, at_docs = scoring_windows(split, cfg, n_win)
+    return ar_bits_per_char(model, windows, B, device, scored), ar_bits_per_char(model, at_docs, B, device)
 
 @dataclass
 class ARResult:

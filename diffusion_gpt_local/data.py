@@ -18,7 +18,7 @@ from .tokenizer import CharTokenizer
 # %% auto #0
 __all__ = ['CHUNK_BYTES', 'CACHE_VERSION', 'iter_documents', 'CorpusStats', 'scan_corpus', 'split_hash', 'validation_mask',
            'file_sha256', 'cache_key', 'fresh_mode', 'build_cache', 'Split', 'window_starts', 'Corpus', 'load_corpus',
-           'doc_lengths', 'doc_length_stats']
+           'doc_lengths', 'pow2_histogram', 'doc_length_stats']
 
 # %% ../nbs/02_data.ipynb #3d53091b
 def _check_file(path:Path):
@@ -429,14 +429,21 @@ def doc_lengths(split:Split,     # a split
     "The characters of each document of `split`, its separator not counted."
     return np.diff(np.asarray(split.starts, dtype=np.int64), append=split.n_tokens) - 1
 
+def pow2_histogram(lengths,                       # document lengths in characters (a sequence or an array)
+                  ) -> tuple[list[int], list[int]]: # bin edges 1, 2, 4, ... up to the longest; documents per bin
+    "Lengths counted in power-of-two bins [1, 2), [2, 4), ..., the last one closed; an empty document counts as 1."
+    n = np.asarray(lengths, dtype=np.int64)
+    edges = 2 ** np.arange(int(np.ceil(np.log2(max(2, n.max(initial=0))))) + 1)
+    counts, _ = np.histogram(np.clip(n, 1, None), edges)
+    return edges.tolist(), counts.tolist()
+
 def doc_length_stats(corpus:Corpus,   # the corpus (both splits)
                      window:int,      # the model's window, `model.block_size`
                     ) -> dict:        # mean, median, p90, p99, max, longer_than_window, window, hist_edges, hist_counts
     "Statistics of the lengths (characters, separator excluded) of every document of `corpus`."
     n = np.concatenate([doc_lengths(corpus.train), doc_lengths(corpus.val)])
-    edges = 2 ** np.arange(int(np.ceil(np.log2(max(2, n.max())))) + 1)        # 1, 2, 4, ... >= the longest
-    counts, _ = np.histogram(np.clip(n, 1, None), edges)                      # (an emptied document counts as 1)
+    edges, counts = pow2_histogram(n)
     p50, p90, p99 = np.percentile(n, [50, 90, 99])
     return dict(mean=float(n.mean()), median=float(p50), p90=float(p90), p99=float(p99), max=int(n.max()),
-                longer_than_window=float((n > window).mean()), window=int(window), hist_edges=edges.tolist(),
-                hist_counts=counts.tolist())
+                longer_than_window=float((n > window).mean()), window=int(window), hist_edges=edges,
+                hist_counts=counts)

@@ -11,7 +11,7 @@ from .diffusion import Graph, Noise
 from .loss import elbo_bits_per_char
 
 # %% auto #0
-__all__ = ['heldout_windows', 'eval_context', 'stream_windows', 'evaluate_bpc', 'heldout_bpc', 'stored_bpc']
+__all__ = ['heldout_windows', 'eval_context', 'stream_windows', 'evaluate_bpc', 'scoring_windows', 'heldout_bpc', 'stored_bpc']
 
 # %% ../nbs/10_evaluate.ipynb #d9d196d3
 def heldout_windows(split:Split,         # the held-out split
@@ -76,6 +76,15 @@ def evaluate_bpc(model,                  # the model (put back in the mode it wa
                 scheme='doc_start' if scored is None else 'stream')
 
 # %% ../nbs/10_evaluate.ipynb #c15d85ee
+def scoring_windows(split:Split,      # the held-out split
+                    cfg:Config,        # the model's settings (its window and diffusion block)
+                    max_windows:int,   # windows of each scheme, evenly spread (0: all)
+                   ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The held-out windows every model of `cfg`'s shape is scored on (the AR baseline too): the stream windows,
+    their scored mask (`stream_windows`), and the windows at document starts (`heldout_windows`)."""
+    T = cfg.model.block_size
+    return (*stream_windows(split, T, cfg.diffusion.block, max_windows), heldout_windows(split, T, max_windows))
+
 def heldout_bpc(model, graph:Graph, noise:Noise,   # the model (eval mode or not), its graph and noise
                 split:Split,                       # the held-out split
                 cfg:Config,                        # the settings it was trained with
@@ -86,13 +95,13 @@ def heldout_bpc(model, graph:Graph, noise:Noise,   # the model (eval mode or not
                 seed:int|None=None,                # seed of the draws (default: the config's seed)
                ) -> tuple[dict, dict]:             # the `stream` estimate and the `doc_start` one (`evaluate_bpc`)
     "Held-out bits/char of every character (stream scheme) and of the windows at document starts."
-    tc, T = cfg.train, cfg.model.block_size
+    tc = cfg.train
     n_win = tc.eval_windows if max_windows is None else max_windows
     args = (cfg.diffusion.loss, batch_size or tc.batch_size, t_samples or tc.eval_t_samples,
             cfg.seed if seed is None else seed, device)
-    windows, scored = stream_windows(split, T, cfg.diffusion.block, n_win)
+    windows, scored, at_docs = scoring_windows(split, cfg, n_win)
     ev = evaluate_bpc(model, graph, noise, windows, *args, scored=scored)
-    return ev, evaluate_bpc(model, graph, noise, heldout_windows(split, T, n_win), *args)
+    return ev, evaluate_bpc(model, graph, noise, at_docs, *args)
 
 def stored_bpc(metrics:dict,   # a checkpoint's `metrics`
               ) -> dict:       # `bpc` (every character; None if not stored) and `bpc_doc_start`

@@ -9,6 +9,7 @@ from pathlib import Path
 from . import __version__
 from .config import Config, DiffGPTError, load_config
 from .checkpoint import load_checkpoint, write_text
+from .data import pow2_histogram
 from .cli import run_cli
 
 # %% auto #0
@@ -169,8 +170,8 @@ def length_histogram(lengths:list[int],    # document lengths in characters
     "`length_stats` of `lengths` with their histogram in power-of-two bins 1, 2, 4, ... up to the longest."
     stats = length_stats(lengths, window)
     if stats is None: return None
-    edges = cover_edges([1, 2], stats['max'])
-    return stats | dict(hist_edges=edges, hist_counts=length_counts(lengths, edges))
+    edges, counts = pow2_histogram(lengths)              # the bins training stores in `doc_chars`
+    return stats | dict(hist_edges=edges, hist_counts=counts)
 
 _OLDER = 'this checkpoint holds no document length statistics (saved before they were added)'
 
