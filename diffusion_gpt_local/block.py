@@ -11,8 +11,8 @@ from .config import ModelConfig
 from .model import DDiT, KVCache, explicit_attention
 
 # %% auto #0
-__all__ = ['stream_mask', 'stream_bias', 'two_stream_attend', 'block_conv', 'blocks_before', 'BlockDDiT', 'PairHead',
-           'BlockCache']
+__all__ = ['stream_mask', 'stream_bias', 'two_stream_attend', 'block_conv', 'blocks_before', 'BlockDDiT', 'padded_rows',
+           'PairHead', 'BlockCache']
 
 # %% ../nbs/05_block.ipynb #b0000006
 def stream_mask(T:int,              # window length
@@ -130,6 +130,17 @@ class BlockDDiT(DDiT):
         out = self.head(z).float()
         return out, self.pair.loss(z, out, x, x0, self.mask_id)
 
+# %% ../nbs/05_block.ipynb #726556a3
+def padded_rows(mask:torch.Tensor,  # (N,) bool: the rows to take
+                sizes:int=16,       # how many different lengths the result may have
+               ) -> tuple:          # indices (M,) with M a multiple of ceil(N / sizes), and (M,) float: 1 where real
+    "Indices of `mask`'s true rows, padded with row 0 to a multiple of N / `sizes` rows, and which of them are real."
+    idx = mask.nonzero().squeeze(1)
+    step = -(-len(mask) // sizes)
+    size = min(len(mask), max(step, -(-len(idx) // step) * step))
+    real = torch.arange(size, device=mask.device) < len(idx)
+    return torch.cat([idx, idx.new_zeros(size - len(idx))]), real.float()
+
 # %% ../nbs/05_block.ipynb #b8206824
 class PairHead(nn.Module):
     "Outputs for one character of a block of two given the other: its own outputs plus a correction."
@@ -163,13 +174,15 @@ class PairHead(nn.Module):
              mask_id:int,                     # MASK's id
             ) -> torch.Tensor:                # a scalar; 0 without a fully masked block
         "Mean cross-entropy of every character of `x_t`'s fully masked blocks of two given the other's true one."
-        B, T, C = z.shape
-        full = (x_t.view(B, T // 2, 2) == mask_id).all(-1)       # (B, T/2): blocks as a sampler's first pass sees them
-        zb, ob = z.detach().view(B, T // 2, 2, C)[full], out.detach().view(B, T // 2, 2, -1)[full]
-        xb = x0.view(B, T // 2, 2)[full]
+        C = z.shape[-1]
+        full = (x_t.reshape(-1, 2) == mask_id).all(-1)           # (B*T/2,): blocks as a sampler's first pass sees them
+        rows, real = padded_rows(full)                           # their indices, padded to one of a few lengths
+        zb, ob, xb = z.detach().reshape(-1, 2, C)[rows], out.detach().reshape(-1, 2, out.shape[-1])[rows], \
+                     x0.reshape(-1, 2)[rows]
         side = torch.tensor([1, 0], device=z.device).expand_as(xb)   # position 0 is told its right one, 1 its left
         logits = self(zb, zb.flip(1), xb.flip(1), side, ob)
-        return F.cross_entropy(logits.reshape(-1, self.vocab), xb.reshape(-1), reduction='sum') / max(1, xb.numel())
+        nll = F.cross_entropy(logits.reshape(-1, self.vocab), xb.reshape(-1), reduction='none').view(-1, 2)
+        return (nll * real[:, None]).sum() / max(1, 2 * int(real.sum()))
 
 # %% ../nbs/05_block.ipynb #28890773
 @dataclass
