@@ -166,9 +166,11 @@ def _prompt_chars(text:str, prompt:Prompt|None) -> list[bool]:
 def clean_text(text:str,                  # a document as sampled
                prompt:Prompt|None=None,   # the prompt it carries, whose characters are kept verbatim
               ) -> str:
-    "Drop control, format and unassigned characters (Unicode category C*) and surrounding whitespace the model wrote."
+    """Drop the control, format and unassigned characters (Unicode category C*) the model wrote, and the whitespace it
+    wrote around the document (not in a document whose length the prompt sets)."""
     kept = [(c, own) for c, own in zip(text, _prompt_chars(text, prompt))
             if own or not unicodedata.category(c).startswith('C')]
+    if prompt is not None and prompt.sized: return ''.join(c for c, _ in kept)
     i, j = 0, len(kept)
     while i < j and not kept[i][1] and kept[i][0].isspace(): i += 1
     while j > i and not kept[j - 1][1] and kept[j - 1][0].isspace(): j -= 1
@@ -265,6 +267,9 @@ def generate_samples(lm,                          # a `LoadedModel`
         warnings.warn(f"max_copy {sc.max_copy} needs a novelty index of the training corpus; none given, so copies "
                       "are not checked", stacklevel=2)
     prompt, max_chars = prompt or Prompt(), max_doc_chars(lm, sc)
+    if sc.min_chars > max_chars:
+        raise DiffGPTError(f"--min-chars {sc.min_chars} is more than the longest document written here, {max_chars} "
+                           "characters (--max-chars): none could pass; lower --min-chars or raise --max-chars")
     plan = stream_plan(lm, prompt, max_chars)
     g = torch.Generator(device=device).manual_seed(lm.cfg.seed if seed is None else seed)
     settings, tails, rows = reverse_settings(lm, sc, device), [], 0
