@@ -57,7 +57,7 @@ def check_trainable(corpus:Corpus,              # the corpus to train on
     kept = corpus.tok.vocab_size - 1
     if kept < 2:
         m, text = corpus.meta, corpus.meta['n_chars'] - corpus.meta['dropped_chars']
-        setting = 'data.min_char_count' + (f'={min_char_count:,}' if min_char_count is not None else '')
+        setting = 'data.min_char_count' + (f'={min_char_count}' if min_char_count is not None else '')
         raise DiffGPTError(f"{corpus.path}: {setting} leaves {kept} distinct character(s) of the corpus ({text:,} of "
                            f"its {m['n_chars']:,} characters); a model needs at least 2: lower data.min_char_count")
     n = corpus.train.n_tokens + corpus.val.n_tokens
