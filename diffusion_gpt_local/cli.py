@@ -128,7 +128,7 @@ def _config_if_present(a, overrides=()):
     return load_config(a.config, overrides=list(overrides))
 
 def _overrides(a) -> list[str]:
-    "The `KEY=VALUE` overrides of `--set` and `--device`, in that order (`--seed`, a config option, is in `a.settings`)."
+    "The `KEY=VALUE` overrides of `--set` and `--device`, in that order (`--seed` is a config option: `a.settings`)."
     return list(a.overrides) + ([f'device={a.device}'] if a.device else [])
 
 def all_checkpoints(cfg,       # the project's `Config`, or None: the folder models/

@@ -160,7 +160,7 @@ def _prompt_chars(text:str, prompt:Prompt|None) -> list[bool]:
     if prompt.template is not None:
         return [c != prompt.hole for c in prompt.template] if len(text) == len(prompt.template) else own
     if prompt.prefix and text.startswith(prompt.prefix): own[:len(prompt.prefix)] = [True] * len(prompt.prefix)
-    if prompt.suffix and text.endswith(prompt.suffix): own[len(text) - len(prompt.suffix):] = [True] * len(prompt.suffix)
+    if prompt.suffix and text.endswith(prompt.suffix): own[-len(prompt.suffix):] = [True] * len(prompt.suffix)
     return own
 
 def clean_text(text:str,                  # a document as sampled
