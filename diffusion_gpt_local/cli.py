@@ -194,7 +194,8 @@ def _prepare(name:str, a, world) -> tuple:
     cfg = load_config(a.config, name, a.preset, _overrides(a) + [f'{k}={v}' for k, v in a.settings.items()])
     path = dataset_file(cfg, name)
     if not path.exists() and name not in read_config_file(a.config)['datasets']:
-        raise DiffGPTError(f"dataset '{name}': no entry in {a.config} and no file {path}")
+        hint = f" (a name, without .txt: --dataset {name[:-4]})" if name.endswith('.txt') else ''
+        raise DiffGPTError(f"dataset '{name}': no entry in {a.config} and no file {path}{hint}")
     device = device_for(cfg.device, world)    # a missing GPU, an unwritable models folder, a batch too small to share
     rank_rows(cfg.train.batch_size, world)
     out = Path(cfg.paths.models)/f'{name}.pt'
