@@ -302,13 +302,15 @@ def deep_merge(base:dict,      # the dict to start from (not changed)
     return out
 
 # %% ../nbs/00_config.ipynb #f9d66968
-def _no_duplicates(node, where:str='', seen_nodes=None):
-    "Raise `ConfigError` at the first key given twice in one mapping of the YAML node tree `node`."
+def _no_duplicates(node, where:str='', seen_nodes=None, around=()):
+    "Raise `ConfigError` at the first key given twice in a mapping of YAML node tree `node`, or a value holding itself."
     seen_nodes = set() if seen_nodes is None else seen_nodes
+    if id(node) in around:
+        raise ConfigError(f"'{where}' holds itself (an alias to a mapping or list around it); a setting cannot")
     if id(node) in seen_nodes: return                          # an alias met again
-    seen_nodes.add(id(node))
+    seen_nodes.add(id(node)); around = (*around, id(node))
     if isinstance(node, yaml.SequenceNode):
-        for v in node.value: _no_duplicates(v, where, seen_nodes)
+        for v in node.value: _no_duplicates(v, where, seen_nodes, around)
     if not isinstance(node, yaml.MappingNode): return
     lines = {}
     for k, v in node.value:
@@ -318,7 +320,7 @@ def _no_duplicates(node, where:str='', seen_nodes=None):
             raise ConfigError(f"duplicate key '{path}' (lines {lines[name]} and {k.start_mark.line + 1}): "
                               "give each key once")
         if name is not None: lines[name] = k.start_mark.line + 1
-        _no_duplicates(v, path, seen_nodes)
+        _no_duplicates(v, path, seen_nodes, around)
 
 class _StrictLoader(yaml.SafeLoader):
     "PyYAML's safe loader, refusing a key given twice in one mapping (PyYAML would keep the last silently)."
