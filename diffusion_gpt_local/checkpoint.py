@@ -4,12 +4,12 @@
 
 # %% ../nbs/08_checkpoint.ipynb #e58a748a
 from __future__ import annotations
-import contextlib, datetime, io, os, tempfile
+import contextlib, datetime, io, os, tempfile, warnings
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 import torch
 from . import __version__
-from .config import Config, DiffGPTError, from_dict
+from .config import Config, ConfigError, DiffGPTError, check_file, check_relations, from_dict
 from .tokenizer import CharTokenizer
 from .data import Corpus, fresh_mode, doc_length_stats
 from .diffusion import make_graph, make_noise, Graph, Noise
@@ -19,9 +19,10 @@ from .runtime import World, rank_seed, rng_states, set_rng_states
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'CKPT_VERSION', 'SAVED_BEFORE', 'STATE_FORMAT', 'STATE_VERSION', 'NOT_TRAINING', 'make_folder',
-           'check_writable', 'atomic_write', 'save_torch', 'save_checkpoint', 'write_text', 'make_checkpoint',
-           'load_checkpoint', 'LoadedModel', 'build_model', 'model_from_checkpoint', 'doc_chars', 'Progress',
-           'state_path', 'train_state', 'restore_state', 'config_diff', 'load_train_state', 'load_resume']
+           'check_writable', 'check_output', 'atomic_write', 'save_torch', 'save_checkpoint', 'write_text',
+           'make_checkpoint', 'load_checkpoint', 'LoadedModel', 'build_model', 'load_weights', 'model_from_checkpoint',
+           'doc_chars', 'Progress', 'state_path', 'train_state', 'restore_state', 'config_diff', 'load_train_state',
+           'load_resume']
 
 # %% ../nbs/08_checkpoint.ipynb #e11ecfa1
 def make_folder(folder:Path,   # the folder to create, with its parents
@@ -42,6 +43,14 @@ def check_writable(folder:Path,   # where files will be written
         raise DiffGPTError(f"{folder}: cannot write files in this folder ({e.strerror or e})") from None
     os.close(fd); os.unlink(tmp)
     return folder
+
+def check_output(path:Path,   # a file that will be written (atomically: a new file renamed over it)
+                ) -> Path:    # `path`
+    "Make sure `path` can be written, before any work is spent on it: its folder takes a new file, it is no folder."
+    path = Path(path)
+    if path.is_dir(): raise DiffGPTError(f"{path}: is a directory; give the name of a file to write")
+    check_writable(path.parent)
+    return path
 
 # %% ../nbs/08_checkpoint.ipynb #76904381
 def _fsync_dir(folder:Path):
@@ -101,14 +110,23 @@ def make_checkpoint(cfg:Config,       # the settings it was trained with
                 dataset=dict(corpus.info(), doc_chars=doc_length_stats(corpus, cfg.model.block_size)),
                 model=_cpu_weights(model))
 
+def _why_unreadable(e:Exception, path:Path) -> str:
+    "The informative line of `torch.load`'s error: for a refused pickle, the reason under torch's boilerplate."
+    lines = [l.strip() for l in str(e).strip().splitlines() if l.strip()]
+    if lines and lines[0].startswith('Weights only load failed'):
+        why = next((l for l in lines[1:] if 'GLOBAL' in l or l.startswith('Unsupported')), lines[0])
+        return f"torch.load(weights_only=True) refused it: {why}"[:160]
+    return (lines or [''])[0][:120] or ('the file is empty' if path.stat().st_size == 0 else type(e).__name__)
+
 def _load_tagged(path:Path, fmt:str, version:int, what:str, map_location='cpu') -> dict:
     "`torch.load(weights_only=True)` a dict tagged `format`/`version`; one line if missing, corrupt or another format."
-    path = Path(path)
-    if not path.is_file(): raise DiffGPTError(f"{path}: {what} not found")
-    try: obj = torch.load(path, map_location=map_location, weights_only=True)
+    path = check_file(path, what, '; give a .pt file (or --all)' if what == 'checkpoint' else '')
+    try:
+        with warnings.catch_warnings():              # torch warns about a strange pickle before refusing it
+            warnings.simplefilter('ignore')
+            obj = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as e:
-        detail = ((str(e).strip().splitlines() or [''])[0][:120]
-                  or ('the file is empty' if path.stat().st_size == 0 else type(e).__name__))
+        detail = _why_unreadable(e, path)
         raise DiffGPTError(f"{path}: not a readable {what} (truncated or corrupt?): {detail}") from None
     if not isinstance(obj, dict) or obj.get('format') != fmt:
         raise DiffGPTError(f"{path}: not a diffusion_gpt_local {what}")
@@ -151,14 +169,33 @@ def _as_saved(c:dict) -> dict:
     "Config dict `c` with the `SAVED_BEFORE` values of the settings it has no key for."
     return {**c, **{s: {**v, **c.get(s, {})} for s, v in SAVED_BEFORE.items()}}
 
+def _shape(t) -> str: return 'x'.join(map(str, t.shape)) if torch.is_tensor(t) else type(t).__name__
+
+def load_weights(model,           # a freshly built model
+                 weights:dict,    # the weights a file holds, by parameter name
+                 path:Path,       # the file, for the message
+                ):
+    "Load `weights` into `model`; one line naming the file and the first parameter missing, extra or of another shape."
+    mine = model.state_dict()
+    bad = next((k for k in mine if k in weights and _shape(weights[k]) != _shape(mine[k])), None)
+    missing, extra = [k for k in mine if k not in weights], [k for k in weights if k not in mine]
+    why = (f"{bad} is {_shape(weights[bad])} in the file but {_shape(mine[bad])} for that config" if bad else
+           f"{missing[0]} is missing from the file" if missing else
+           f"the file has {extra[0]}, which that config's model has not" if extra else None)
+    if why: raise DiffGPTError(f"{path}: the weights do not match the config stored with them ({why}); was the "
+                               "file edited, or made by another program?")
+    model.load_state_dict(weights)
+
 def model_from_checkpoint(path:Path,      # the checkpoint file
                           device='cpu',   # where the model goes
                          ) -> LoadedModel:
     "Load `path` and rebuild its model on `device`, ready to sample; settings it lacks are what its version did."
     ckpt = load_checkpoint(path)
-    cfg, tok = from_dict(Config, _as_saved(ckpt['config'])), CharTokenizer(ckpt['chars'])
+    try: cfg = check_relations(from_dict(Config, _as_saved(ckpt['config'])))
+    except ConfigError as e: raise DiffGPTError(f"{path}: the config stored in it is not valid: {e}") from None
+    tok = CharTokenizer(ckpt['chars'])
     model, graph, noise = build_model(cfg, tok)
-    model.load_state_dict(ckpt['model'])
+    load_weights(model, ckpt['model'], path)
     return LoadedModel(model.to(device).eval(), graph, noise, tok, cfg, ckpt)
 
 # %% ../nbs/08_checkpoint.ipynb #ce98aed8

@@ -10,11 +10,12 @@ from pathlib import Path
 import torch, torch.distributed as dist
 from tqdm.auto import tqdm
 from .config import DiffGPTError, ConfigError, Config, SampleConfig, from_dict, load_config
-from .config import list_datasets, dataset_file, read_config_file
+from .config import list_datasets, dataset_file, read_config_file, check_file
 from .data import load_corpus, file_sha256
-from .runtime import pick_device, device_for, rank_rows
+from .runtime import pick_device, device_for, rank_rows, check_device
 from .runtime import current_world, from_rank0, in_turns, SharedError
 from .checkpoint import model_from_checkpoint, write_text, load_checkpoint, check_writable
+from .checkpoint import check_output
 from .checkpoint import state_path, load_resume, load_train_state, config_diff
 from .evaluate import heldout_bpc, stored_bpc
 from .trainer import train, check_trainable
@@ -26,9 +27,9 @@ from .animate import record_trajectory, render_gif
 # %% auto #0
 __all__ = ['RECORD_FIELDS', 'run_cli', 'config_field', 'option_help', 'config_option', 'check_setting', 'all_checkpoints',
            'train_parser', 'up_to_date', 'train_one', 'torchrun_session', 'end_process', 'print_table', 'train_main',
-           'generate_parser', 'checkpoint_summary', 'novelty_for', 'sample_config', 'generation_notes',
-           'sample_records', 'write_samples', 'generate_one', 'generate_main', 'eval_parser', 'evaluate_checkpoint',
-           'eval_main']
+           'generate_parser', 'checkpoint_summary', 'training_corpus', 'novelty_for', 'sample_config',
+           'generation_notes', 'sample_records', 'write_samples', 'generate_one', 'generate_main', 'eval_parser',
+           'evaluate_checkpoint', 'eval_main']
 
 # %% ../nbs/16_cli.ipynb #a4caae19
 def run_cli(prog:str,  # the tool's name, the start of every message
@@ -117,21 +118,18 @@ def _common(p:argparse.ArgumentParser):
     p.add_argument('--config', default='config.yaml', help='configuration file (default: config.yaml)')
     p.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE',
                    help='override a config value, e.g. --set train.max_iters=500 (repeatable)')
-    p.add_argument('--device', help='cpu, cuda, mps or auto (overrides config)')
-    p.add_argument('--seed', type=int, help='random seed (overrides config)')
+    p.add_argument('--device', type=check_device, help='cpu, cuda, mps or auto (overrides config)')
+    config_option(p, 'seed', help='random seed (overrides config)', default="the config's, or the checkpoint's")
     p.add_argument('-q', '--quiet', action='store_true', help='no progress bars')
 
 def _config_if_present(a, overrides=()):
     "The config `a.config` names; None where that is the default config.yaml and there is none (a named one must be)."
-    if not Path(a.config).exists() and a.config == 'config.yaml': return None
+    if not os.path.lexists(a.config) and a.config == 'config.yaml': return None
     return load_config(a.config, overrides=list(overrides))
 
 def _overrides(a) -> list[str]:
-    "The `KEY=VALUE` overrides of `--set`, `--device` and `--seed`, in that order."
-    out = list(a.overrides)
-    if a.device: out.append(f'device={a.device}')
-    if a.seed is not None: out.append(f'seed={a.seed}')
-    return out
+    "The `KEY=VALUE` overrides of `--set` and `--device`, in that order (`--seed` is a config option: `a.settings`)."
+    return list(a.overrides) + ([f'device={a.device}'] if a.device else [])
 
 def all_checkpoints(cfg,       # the project's `Config`, or None: the folder models/
                     what:str,  # what they are for, in the error
@@ -196,7 +194,8 @@ def _prepare(name:str, a, world) -> tuple:
     cfg = load_config(a.config, name, a.preset, _overrides(a) + [f'{k}={v}' for k, v in a.settings.items()])
     path = dataset_file(cfg, name)
     if not path.exists() and name not in read_config_file(a.config)['datasets']:
-        raise DiffGPTError(f"dataset '{name}': no entry in {a.config} and no file {path}")
+        hint = f" (a name, without .txt: --dataset {name[:-4]})" if name.endswith('.txt') else ''
+        raise DiffGPTError(f"dataset '{name}': no entry in {a.config} and no file {path}{hint}")
     device = device_for(cfg.device, world)    # a missing GPU, an unwritable models folder, a batch too small to share
     rank_rows(cfg.train.batch_size, world)
     out = Path(cfg.paths.models)/f'{name}.pt'
@@ -217,7 +216,7 @@ def _finished_row(name:str, a, cfg, path:Path, out:Path) -> dict|None:
 
 def _trainable_corpus(name:str, path:Path, cfg, quiet:bool):
     corpus = load_corpus(name, path, cfg.data, cfg.seed, Path(cfg.paths.cache), verbose=not quiet)
-    check_trainable(corpus, cfg.model.block_size)
+    check_trainable(corpus, cfg.model.block_size, cfg.data.min_char_count)
     return corpus
 
 def _saved_state(force:bool, out:Path, cfg, corpus, device) -> dict|None:
@@ -365,6 +364,8 @@ def generate_parser() -> argparse.ArgumentParser:  # the parser of `diffgpt_gene
     f.add_argument('--no-novelty', action='store_true',
                    help='skip the novelty check (longest_copy is null in the JSONL; max_copy off unless --max-copy '
                         'is given)')
+    f.add_argument('--corpus', metavar='PATH', help="the model's training corpus, where it is not at the path the "
+                                                    "checkpoint records (relative to where training ran)")
     _output_options(p.add_argument_group('output'))
     _common(p)
     return p
@@ -395,16 +396,30 @@ def checkpoint_summary(path:Path,  # the checkpoint file
     return '\n'.join(lines)
 
 # %% ../nbs/16_cli.ipynb #9b14e0bf
+def training_corpus(ckpt:dict,                  # a checkpoint
+                    corpus:str|Path|None=None,  # where the user says the corpus is (`--corpus`), if anywhere
+                   ) -> Path:                   # the corpus file (not checked against the sha256 here)
+    "The corpus file `ckpt` was trained on: `corpus` if given, else the path stored in it; one line if it is not there."
+    file = Path(corpus or ckpt['dataset']['file'])
+    try: return check_file(file, 'training corpus')
+    except DiffGPTError as e:
+        if corpus: raise DiffGPTError(f"--corpus {e}") from None
+        where = '' if file.is_absolute() else (f" (looked for {Path.cwd()/file}: the checkpoint names it relative to "
+                                               "the folder training ran in)")
+        raise DiffGPTError(f"{e}{where}; run from that folder or give --corpus PATH") from None
+
 def novelty_for(lm,                   # a `LoadedModel`
                 k:int=12,             # the shortest copy the index counts
                 required:bool=False,  # a missing or changed corpus is an error (`--max-copy`), not a warning
                 warn=print,           # `warn(line)` says why there is no index
+                corpus:str|None=None, # where the corpus is, if not where the checkpoint says (`--corpus`)
                ) -> NoveltyIndex|None:
     "The novelty index of the corpus `lm` was trained on (cached); None, with a warning, if it is gone or changed."
-    ds = lm.ckpt['dataset']
-    path, why = Path(ds['file']), None
-    if not path.is_file(): why = f"{path}: training corpus not found"
-    elif file_sha256(path) != ds['sha256']: why = f"{path}: changed since the model was trained (sha256 differs)"
+    ds, why = lm.ckpt['dataset'], None
+    try: path = training_corpus(lm.ckpt, corpus)
+    except DiffGPTError as e: why = str(e)
+    if why is None and file_sha256(path) != ds['sha256']:
+        why = f"{path}: changed since the model was trained (sha256 differs)"
     if why is None: return NoveltyIndex.for_corpus(path, k, Path(lm.cfg.paths.cache), ds['sha256'])
     if required: raise DiffGPTError(f"{why}; --max-copy needs the training corpus")
     warn(f"diffgpt_generate: warning: {why}; no novelty check: copies are not rejected, longest_copy left empty "
@@ -470,8 +485,18 @@ def _sample_novelty(lm, a, sc:SampleConfig) -> tuple[NoveltyIndex|None, SampleCo
     `--max-copy` on the command line requires the corpus; without it `max_copy` is off (`--no-novelty`: silently)."""
     asked = 'sample.max_copy' in a.settings
     if a.no_novelty and not asked: return None, dataclasses.replace(sc, max_copy=0)
-    novelty = novelty_for(lm, min(12, sc.max_copy) if sc.max_copy else 12, asked and sc.max_copy > 0, _warn)
+    novelty = novelty_for(lm, min(12, sc.max_copy) if sc.max_copy else 12, asked and sc.max_copy > 0, _warn, a.corpus)
     return novelty, sc if novelty is not None else dataclasses.replace(sc, max_copy=0)
+
+_RELAX = dict(short='lower --min-chars', long='raise --max-chars', duplicate='drop --unique',
+              copy='raise --max-copy (0: off)')
+
+def _nothing_passed(name:str, g, out:Path) -> DiffGPTError:
+    "The error of a run in which no document passed the filters: how many were sampled, why they failed, what to do."
+    why = ', '.join(f'{k} {v:,}' for k, v in g.rejected.items() if v) or 'none'
+    relax = ', '.join(_RELAX[k] for k, v in g.rejected.items() if v) or 'try more --steps or another --seed'
+    return DiffGPTError(f"{name}: none of the {g.candidates:,} documents sampled in {g.rounds} batches passed the "
+                        f"filters (rejected: {why}); {out} and its .jsonl are left as they were: {relax}")
 
 def generate_one(path:Path,          # the checkpoint
                  a,                  # the parsed arguments of `diffgpt_generate`
@@ -489,13 +514,14 @@ def generate_one(path:Path,          # the checkpoint
     t0 = time.time()
     g = generate_samples(lm, sc.num_samples, sc=sc, prompt=prompt, novelty=novelty, seed=seed, device=device,
                          progress=not a.quiet, desc=name)
-    seconds = time.time() - t0
+    seconds, out = time.time() - t0, out_dir/f'{name}_samples.txt'
+    if not g.samples: raise _nothing_passed(name, g, out)
     if len(g.samples) < sc.num_samples:
         _warn(f"diffgpt_generate: warning: {name}: only {len(g.samples)} of {sc.num_samples} documents passed the "
               f"filters after {g.rounds} batches "
               f"(rejected: {', '.join(f'{k} {v}' for k, v in g.rejected.items() if v) or 'none'})")
     records = sample_records(path, lm, g, seed, prompt, novelty)
-    out = write_samples(out_dir/f'{name}_samples.txt', records)
+    write_samples(out, records)
     if gif: render_gif(record_trajectory(lm, a.animate_samples, sc=sc, prompt=prompt, seed=seed, every=a.animate_every,
                                          device=device), gif, title=name)
     copies = [r['longest_copy'] for r in records if r['longest_copy'] is not None]
@@ -523,16 +549,25 @@ def _gif_path(animate:str|None, path:Path, n_models:int) -> Path|None:
     if not animate: return None
     return Path(animate) if n_models == 1 else Path(animate).with_name(f'{Path(animate).stem}_{path.stem}.gif')
 
+def _check_outputs(paths:list[Path], out_dir:Path, animate:str|None):
+    "Before any work: every file the run writes can be written (samples, records and animation of each model)."
+    for path in paths:
+        txt = out_dir/f'{path.stem}_samples.txt'
+        for f in (txt, txt.with_suffix('.jsonl'), _gif_path(animate, path, len(paths))):
+            if f is not None: check_output(f)
+
 def _generate(argv) -> int:
     a = generate_parser().parse_args(argv)
     _check_generate_args(a)
     cfg = _config_if_present(a, _overrides(a))
     paths = all_checkpoints(cfg, 'to generate from') if a.all else [Path(p) for p in a.model]
+    if a.corpus and len(paths) > 1: raise DiffGPTError("--corpus names the corpus of one model: give one --model")
     if a.info:
         for path in paths: print(checkpoint_summary(path, load_checkpoint(path)))
         return 0
     device = pick_device(cfg.device if cfg else (a.device or 'auto'))
     out_dir = check_writable(Path(a.out_dir or (cfg.paths.outputs if cfg else 'outputs')))
+    _check_outputs(paths, out_dir, a.animate)
     rows = [generate_one(path, a, device, out_dir, _gif_path(a.animate, path, len(paths)))
             for path in tqdm(paths, desc='models', unit='model', disable=a.quiet or len(paths) == 1)]
     print_table(rows, _GENERATE_COLUMNS)
@@ -557,8 +592,10 @@ def eval_parser() -> argparse.ArgumentParser:  # the parser of `diffgpt_eval`
     config_option(p, 'train.eval_t_samples', '--t-samples', '--t_samples', default="the model's train.eval_t_samples")
     config_option(p, 'train.batch_size', '--batch-size', '--batch_size', help='windows per forward pass',
                   default="the model's train.batch_size")
-    p.add_argument('--seed', type=int, help="seed of the Monte Carlo draws (default: the model's seed)")
-    p.add_argument('--device', default='auto', help='cpu, cuda, mps or auto')
+    config_option(p, 'seed', help='seed of the Monte Carlo draws', default="the model's seed")
+    p.add_argument('--device', type=check_device, default='auto', help='cpu, cuda, mps or auto')
+    p.add_argument('--corpus', metavar='PATH', help="the model's training corpus, where it is not at the path the "
+                                                    "checkpoint records (relative to where training ran)")
     p.add_argument('--json', action='store_true', help='print one JSON object per model instead of a table')
     return p
 
@@ -569,15 +606,17 @@ def evaluate_checkpoint(path:Path,              # the checkpoint
                         batch_size:int|None=None, # windows per forward pass (default: train.batch_size)
                         seed:int|None=None,     # seed of the draws (default: the model's seed)
                         device='auto',          # where to run
+                        corpus:str|None=None,   # the training corpus, if not where the checkpoint says
                        ) -> dict:               # the model, its dataset, the estimate and the figure stored in training
     """Recompute the held-out bits/char of checkpoint `path` on its own corpus' held-out documents: over every
     character (`bpc`, `se`, ...) and on the windows at document starts (`bpc_doc_start`, `se_doc_start`, ...)."""
     dev = pick_device(device)
     lm = model_from_checkpoint(path, dev)
     cfg, ds = lm.cfg, lm.ckpt['dataset']
-    corpus = load_corpus(ds['name'], Path(ds['file']), cfg.data, cfg.seed, Path(cfg.paths.cache))
+    file = training_corpus(lm.ckpt, corpus)
+    corpus = load_corpus(ds['name'], file, cfg.data, cfg.seed, Path(cfg.paths.cache))
     if corpus.meta['sha256'] != ds['sha256']:
-        raise DiffGPTError(f"{ds['file']}: changed since {path} was trained (sha256 {corpus.meta['sha256'][:12]} != "
+        raise DiffGPTError(f"{file}: changed since {path} was trained (sha256 {corpus.meta['sha256'][:12]} != "
                            f"{ds['sha256'][:12]}); its held-out documents would differ")
     ev, ev_doc = heldout_bpc(lm.model, lm.graph, lm.noise, corpus.heldout, cfg, dev, windows, t_samples, batch_size,
                              seed)
@@ -593,9 +632,11 @@ _EVAL_COLUMNS = [('model', 'model', '{}'), ('windows', 'windows', '{:,}'), ('cha
 def _eval(argv) -> int:
     a = eval_parser().parse_args(argv)                  # --windows, --t-samples, --batch-size: checked here
     cfg = _config_if_present(a) if a.all else None
-    rows = []
-    for path in all_checkpoints(cfg, 'to evaluate') if a.all else a.model:
-        rows.append(r := evaluate_checkpoint(Path(path), a.windows, a.t_samples, a.batch_size, a.seed, a.device))
+    rows, paths = [], all_checkpoints(cfg, 'to evaluate') if a.all else a.model
+    if a.corpus and len(paths) > 1: raise DiffGPTError("--corpus names the corpus of one model: give one --model")
+    for path in paths:
+        rows.append(r := evaluate_checkpoint(Path(path), a.windows, a.t_samples, a.batch_size, a.seed, a.device,
+                                             a.corpus))
         if a.json: print(json.dumps(r), flush=True)
     if not a.json: print_table(rows, _EVAL_COLUMNS)
     return 0

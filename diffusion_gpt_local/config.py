@@ -4,16 +4,16 @@
 
 # %% ../nbs/00_config.ipynb #f430fc0b
 from __future__ import annotations
-import dataclasses, difflib, re, typing
+import dataclasses, difflib, errno, math, os, re, stat, typing, unicodedata
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Optional
 import yaml
 
 # %% auto #0
-__all__ = ['TOP_KEYS', 'DiffGPTError', 'ConfigError', 'opt', 'PathsConfig', 'DataConfig', 'ModelConfig', 'DiffusionConfig',
-           'TrainConfig', 'SampleConfig', 'Config', 'from_dict', 'check_relations', 'deep_merge', 'read_config_file',
-           'parse_override', 'load_config', 'dataset_file', 'list_datasets']
+__all__ = ['INT_MAX', 'TOP_KEYS', 'DiffGPTError', 'ConfigError', 'check_file', 'opt', 'PathsConfig', 'DataConfig', 'ModelConfig',
+           'DiffusionConfig', 'TrainConfig', 'SampleConfig', 'Config', 'from_dict', 'check_relations', 'deep_merge',
+           'read_config_file', 'parse_override', 'check_dataset_name', 'load_config', 'dataset_file', 'list_datasets']
 
 # %% ../nbs/00_config.ipynb #8334aafc
 class DiffGPTError(Exception):
@@ -21,6 +21,26 @@ class DiffGPTError(Exception):
 
 class ConfigError(DiffGPTError):
     "A problem in `config.yaml` or in a command-line override."
+
+# %% ../nbs/00_config.ipynb #6489c249
+def check_file(path:str|Path,          # the file to read
+               what:str,               # what it should be, for the message: `config file`, `checkpoint`, ...
+               hint:str='',            # what to give instead of a folder, said after "is a directory, not a WHAT"
+               error=DiffGPTError,     # the class of the error raised
+              ) -> Path:               # `path`: a regular file (links followed)
+    "`path` if it names a regular file; else one line saying what is there instead: nothing, a folder, a link loop."
+    path = Path(path)
+    try: st = path.stat()
+    except OSError as e:
+        if e.errno == errno.ELOOP: raise error(f"{path}: a loop of symbolic links, not a {what}") from None
+        if os.path.islink(path):
+            raise error(f"{path}: {what} not found (a symbolic link to {os.readlink(path)}, which does not exist)") \
+                from None
+        if e.errno in (errno.ENOENT, errno.ENOTDIR): raise error(f"{path}: {what} not found") from None
+        raise error(f"{path}: cannot read the {what} ({e.strerror or e})") from None
+    if stat.S_ISDIR(st.st_mode): raise error(f"{path}: is a directory, not a {what}{hint}")
+    if not stat.S_ISREG(st.st_mode): raise error(f"{path}: not a regular file (a {what} must be one)")
+    return path
 
 # %% ../nbs/00_config.ipynb #9bb9aa44
 def opt(default,       # the field's default value
@@ -201,9 +221,15 @@ def _type_name(tp) -> str:
 # %% ../nbs/00_config.ipynb #ce33f389
 def _at(where:str) -> str: return f"{where}: " if where else ''
 
+INT_MAX = 2**63 - 1    # the largest integer a setting may hold: what torch and numpy take (a seed, a step count)
+
 def _check_bounds(value, meta, where):
-    "Raise `ConfigError` if `value` breaks the field's choices or bounds."
+    "Raise `ConfigError` if `value` is not finite, does not fit in 64 bits, or breaks the field's choices or bounds."
     if value is None: return
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"{_at(where)}must be a finite number, got {value!r}")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > INT_MAX:
+        raise ConfigError(f"{_at(where)}must be within ±{INT_MAX:,} (64 bits), got {value}")
     if meta.get('choices') and value not in meta['choices']:
         raise ConfigError(f"{_at(where)}{value!r} is not one of {', '.join(meta['choices'])}")
     for key, ok, word in (('ge', lambda v, b: v >= b, '>='), ('gt', lambda v, b: v > b, '>'),
@@ -276,20 +302,71 @@ def deep_merge(base:dict,      # the dict to start from (not changed)
     return out
 
 # %% ../nbs/00_config.ipynb #f9d66968
+def _no_duplicates(node, where:str='', seen_nodes=None, around=()):
+    "Raise `ConfigError` at the first key given twice in a mapping of YAML node tree `node`, or a value holding itself."
+    seen_nodes = set() if seen_nodes is None else seen_nodes
+    if id(node) in around:
+        raise ConfigError(f"'{where}' holds itself (an alias to a mapping or list around it); a setting cannot")
+    if id(node) in seen_nodes: return                          # an alias met again
+    seen_nodes.add(id(node)); around = (*around, id(node))
+    if isinstance(node, yaml.SequenceNode):
+        for v in node.value: _no_duplicates(v, where, seen_nodes, around)
+    if not isinstance(node, yaml.MappingNode): return
+    lines = {}
+    for k, v in node.value:
+        name = k.value if isinstance(k, yaml.ScalarNode) and k.value != '<<' else None   # `<<`: YAML's merge key
+        path = f"{where}.{name}" if where else str(name)
+        if name is not None and name in lines:
+            raise ConfigError(f"duplicate key '{path}' (lines {lines[name]} and {k.start_mark.line + 1}): "
+                              "give each key once")
+        if name is not None: lines[name] = k.start_mark.line + 1
+        _no_duplicates(v, path, seen_nodes, around)
+
+class _StrictLoader(yaml.SafeLoader):
+    "PyYAML's safe loader, refusing a key given twice in one mapping (PyYAML would keep the last silently)."
+    def construct_document(self, node):
+        _no_duplicates(node)
+        return super().construct_document(node)
+
 def _parse_yaml(path:Path):
-    "The YAML document in `path`, with one-line errors for malformed YAML or bytes that are not UTF-8."
-    try: return yaml.safe_load(path.read_text(encoding='utf-8')) or {}
+    "The YAML document in `path`, with one-line errors for malformed YAML, duplicate keys or bytes that are not UTF-8."
+    try: return yaml.load(path.read_text(encoding='utf-8'), Loader=_StrictLoader) or {}
     except yaml.YAMLError as e:
         mark = getattr(e, 'problem_mark', None)
         at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ''
         raise ConfigError(f"{path}: malformed YAML{at}: {getattr(e, 'problem', None) or e}") from None
+    except ConfigError as e: raise ConfigError(f"{path}: {e}") from None
     except UnicodeDecodeError: raise ConfigError(f"{path}: not valid UTF-8") from None
+
+# %% ../nbs/00_config.ipynb #1d70d3ec
+def _mapping(node, where:str, cls=None) -> dict:
+    """`node` as a mapping with string keys (None: an empty one), its sections (the fields of dataclass `cls` that are
+    dataclasses themselves) likewise, recursively; a `ConfigError` naming the path of the first that is not."""
+    if node is None: return {}
+    if not isinstance(node, dict): raise ConfigError(f"{where}: expected a mapping of keys, got {node!r}")
+    hints, out = typing.get_type_hints(cls) if cls else {}, {}
+    for k, v in node.items():
+        if not isinstance(k, str):
+            raise ConfigError(f"{where}: key {k!r} is not a name; write it in quotes ('{k}') if it is one")
+        tp = hints.get(k)
+        out[k] = _mapping(v, f"{where}.{k}", tp) if tp is not None and dataclasses.is_dataclass(tp) else v
+    return out
+
+def _check_shape(raw:dict) -> dict:
+    "The sections of a parsed config file with every level checked by `_mapping`; a dataset's `preset:` is a name."
+    out = dict(defaults=_mapping(raw.get('defaults'), 'defaults', Config))
+    for section in ('presets', 'datasets'):
+        entries = _mapping(raw.get(section), section)
+        out[section] = {k: _mapping(v, f"{section}.{k}", Config) for k, v in entries.items()}
+    for name, entry in out['datasets'].items():
+        if not isinstance(entry.get('preset'), (str, type(None))):
+            raise ConfigError(f"datasets.{name}.preset: expected the name of a preset, got {entry['preset']!r}")
+    return out
 
 def read_config_file(path:str|Path, # the YAML file
                     ) -> dict:      # its sections `defaults`, `presets` and `datasets`, each a dict
-    "Parse `config.yaml` into its three sections, with one-line errors for a missing or malformed file."
-    path = Path(path)
-    if not path.is_file(): raise ConfigError(f"{path}: config file not found")
+    "Parse `config.yaml` into its three sections, checking the shape of every level; one-line errors."
+    path = check_file(path, 'config file', '; give a YAML file', ConfigError)
     raw = _parse_yaml(path)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected sections {', '.join(TOP_KEYS)} at the top level")
@@ -297,10 +374,8 @@ def read_config_file(path:str|Path, # the YAML file
         if k not in TOP_KEYS:
             raise ConfigError(f"{path}: unknown section '{k}'"
                               + _did_you_mean(k, TOP_KEYS, f"expected {', '.join(TOP_KEYS)}"))
-    for k in TOP_KEYS:
-        if raw.get(k) is None: raw[k] = {}
-        if not isinstance(raw[k], dict): raise ConfigError(f"{path}: section '{k}' must be a mapping")
-    return raw
+    try: return _check_shape(raw)
+    except ConfigError as e: raise ConfigError(f"{path}: {e}") from None
 
 # %% ../nbs/00_config.ipynb #b1dac40a
 _SCI = re.compile(r'^[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+$')
@@ -317,8 +392,9 @@ def parse_override(text:str, # `dotted.key=value`, the value in YAML
     "`'train.lr=3e-4'` → `{'train': {'lr': 0.0003}}`."
     if '=' not in text: raise ConfigError(f"override {text!r}: expected KEY=VALUE, e.g. train.max_iters=500")
     key, val = text.split('=', 1)
-    try: value = yaml.safe_load(val) if val.strip() else None
+    try: value = yaml.load(val, Loader=_StrictLoader) if val.strip() else None
     except yaml.YAMLError: value = val
+    except ConfigError as e: raise ConfigError(f"override {text!r}: {e}") from None
     out: dict = {}
     node = out
     parts = key.strip().split('.')
@@ -334,6 +410,16 @@ def _preset(path:Path, raw:dict, preset:str) -> dict:
                           + _did_you_mean(preset, raw['presets'], f"presets: {', '.join(raw['presets']) or 'none'}"))
     return raw['presets'][preset]
 
+def check_dataset_name(name:str,  # a dataset's name, from `--dataset` or the config's `datasets:`
+                      ) -> str:    # the name
+    "`name` if it can name a dataset's files; else a one-line error saying how to train a corpus kept elsewhere."
+    bad = (not name or name in ('.', '..') or any(c in name for c in ('/', '\\', os.sep, os.altsep or '/'))
+           or any(unicodedata.category(c).startswith('C') for c in name))
+    if bad: raise ConfigError(f"dataset {name!r}: a dataset is a name, not a path; put the corpus in the datasets "
+                               "folder as NAME.txt (or point paths.datasets at its folder, or set data.file in its "
+                               "entry in config.yaml) and give --dataset NAME")
+    return name
+
 def load_config(path:str|Path='config.yaml', # the YAML file
                 dataset:str|None=None,         # apply this dataset's entry (it need not have one)
                 preset:str|None=None,          # apply this preset (overrides the entry's `preset:`)
@@ -341,10 +427,10 @@ def load_config(path:str|Path='config.yaml', # the YAML file
                ) -> Config:
     "Merge defaults, preset, dataset entry and overrides from `path` into a validated `Config`."
     path = Path(path)
+    if dataset is not None: check_dataset_name(dataset)
     raw = read_config_file(path)
     merged = deep_merge({}, raw['defaults'])
-    entry = dict(raw['datasets'].get(dataset) or {}) if dataset else {}
-    if not isinstance(entry, dict): raise ConfigError(f"{path}: datasets.{dataset} must be a mapping")
+    entry = dict(raw['datasets'].get(dataset, {})) if dataset else {}
     entry_preset = entry.pop('preset', None)       # a dataset's `preset:` key, unless --preset overrides it
     preset = preset or entry_preset
     if preset is not None: merged = deep_merge(merged, _preset(path, raw, preset))

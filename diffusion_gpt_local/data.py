@@ -12,18 +12,18 @@ from pathlib import Path
 import numpy as np, torch
 from fastcore.basics import patch
 from tqdm.auto import tqdm
-from .config import DiffGPTError, DataConfig
+from .config import DiffGPTError, DataConfig, check_file
 from .tokenizer import CharTokenizer
 
 # %% auto #0
-__all__ = ['CHUNK_BYTES', 'CACHE_VERSION', 'iter_documents', 'CorpusStats', 'scan_corpus', 'split_hash', 'validation_mask',
+__all__ = ['BOM', 'CHUNK_BYTES', 'CACHE_VERSION', 'iter_documents', 'CorpusStats', 'scan_corpus', 'split_hash', 'validation_mask',
            'file_sha256', 'cache_key', 'fresh_mode', 'build_cache', 'Split', 'window_starts', 'Corpus', 'load_corpus',
            'doc_lengths', 'pow2_histogram', 'doc_length_stats']
 
 # %% ../nbs/02_data.ipynb #3d53091b
-def _check_file(path:Path):
-    if not path.exists(): raise DiffGPTError(f"{path}: dataset file not found")
-    if not path.is_file(): raise DiffGPTError(f"{path}: not a regular file")
+BOM = b'\xef\xbb\xbf'    # UTF-8's byte-order mark, dropped from the start of a corpus
+
+def _check_file(path:Path): check_file(path, 'dataset file')
 
 def _nul_error(path, line:int) -> DiffGPTError:
     return DiffGPTError(f"{path}: line {line} contains a NUL byte; this looks like a binary file, not text")
@@ -40,6 +40,7 @@ def iter_documents(path:Path,    # the corpus file
     with open(path, 'rb') as f:
         for i, raw in enumerate(f, 1):
             if hasher is not None: hasher.update(raw)
+            if i == 1: raw = raw.removeprefix(BOM)
             if b'\0' in raw: raise _nul_error(path, i)
             try: line = raw.decode('utf-8')
             except UnicodeDecodeError as e: raise _utf8_error(path, i, e.start + 1) from None
@@ -53,7 +54,7 @@ def _pieces(path:Path, chunk_bytes:int=CHUNK_BYTES, hasher=None, progress:bool=F
     "Yield `(first_line_number, piece)`: `path` as pieces of whole lines, each ending with a newline."
     path = Path(path)
     _check_file(path)
-    line, parts = 1, []
+    line, parts, bom = 1, [], BOM                 # the first piece loses a byte-order mark
     with open(path, 'rb') as f, tqdm(total=path.stat().st_size, unit='B', unit_scale=True, desc=desc,
                                      disable=not progress, mininterval=0.5) as bar:
         while block := f.read(chunk_bytes):
@@ -63,9 +64,9 @@ def _pieces(path:Path, chunk_bytes:int=CHUNK_BYTES, hasher=None, progress:bool=F
             if cut == 0: parts.append(block); continue
             piece = b''.join([*parts, block[:cut]]) if parts else block[:cut]
             parts = [block[cut:]] if cut < len(block) else []
-            yield line, piece
-            line += piece.count(b'\n')
-        if parts: yield line, b''.join(parts) + b'\n'
+            yield line, piece.removeprefix(bom)
+            line, bom = line + piece.count(b'\n'), b''
+        if parts: yield line, (b''.join(parts) + b'\n').removeprefix(bom)
 
 # %% ../nbs/02_data.ipynb #32bd91d8
 def _decode(piece:bytes, path:Path, line:int) -> np.ndarray:
@@ -178,10 +179,11 @@ def file_sha256(path:Path,                   # the file
 def cache_key(sha256:str,       # the corpus file's sha256
               data:DataConfig,  # the data settings (the split and the vocabulary depend on them)
               seed:int,         # the run's seed (the split depends on it)
+              bom:bool=False,   # the file starts with a byte-order mark (dropped since caches were first made)
              ) -> str:          # `SHA16-SETTINGS8`
     "Folder name for a corpus' cache: fingerprint plus the settings that shape its contents."
-    settings = json.dumps(dict(v=CACHE_VERSION, val=data.val_fraction, min=data.min_char_count, seed=seed),
-                          sort_keys=True)
+    settings = dict(v=CACHE_VERSION, val=data.val_fraction, min=data.min_char_count, seed=seed)
+    settings = json.dumps({**settings, **({'bom': 1} if bom else {})}, sort_keys=True)   # other keys: as before
     return f"{sha256[:16]}-{hashlib.sha256(settings.encode()).hexdigest()[:8]}"
 
 # %% ../nbs/02_data.ipynb #f3f17fd3
@@ -387,14 +389,15 @@ def _open_split(folder:Path, s:str, tok:CharTokenizer, n_docs:int) -> Split:
     return Split(ids, starts, tok.sep_id)
 
 # %% ../nbs/02_data.ipynb #1339f4fd
-def _cache_folder(cache_dir:Path, name:str, sha256:str, data:DataConfig, seed:int) -> Path:
-    return cache_dir/f"{name}-{cache_key(sha256, data, seed)}"
+def _cache_folder(cache_dir:Path, name:str, path:Path, sha256:str, data:DataConfig, seed:int) -> Path:
+    with open(path, 'rb') as f: bom = f.read(len(BOM)) == BOM
+    return cache_dir/f"{name}-{cache_key(sha256, data, seed, bom)}"
 
 def _build_new_cache(name:str, path:Path, data:DataConfig, seed:int, cache_dir:Path, verbose:bool) -> tuple[str, Path]:
     "Scan and encode `path` into a new cache: the sha256 the scan saw, and the cache's folder."
     stats = scan_corpus(path, progress=verbose)
     tok = CharTokenizer.from_counts(stats.counts, data.min_char_count)
-    folder = _cache_folder(cache_dir, name, stats.sha256, data, seed)
+    folder = _cache_folder(cache_dir, name, path, stats.sha256, data, seed)
     if verbose: print(f"encoding {path} ({stats.docs:,} documents, {stats.chars:,} characters) into {folder}")
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -414,7 +417,7 @@ def load_corpus(name:str,           # the dataset's name (names its cache folder
     "Find (by sha256) or build (once) the encoded cache of `path` in `cache_dir`, and memory-map it."
     path, cache_dir = Path(path), Path(cache_dir)
     sha = file_sha256(path)
-    folder = _cache_folder(cache_dir, name, sha, data, seed)
+    folder = _cache_folder(cache_dir, name, path, sha, data, seed)
     if not (folder/'meta.json').exists(): sha, folder = _build_new_cache(name, path, data, seed, cache_dir, verbose)
     meta = json.loads((folder/'meta.json').read_text())
     if meta.get('version') != CACHE_VERSION or meta.get('sha256') != sha:

@@ -20,9 +20,11 @@ __all__ = ['split_documents', 'trim_tail', 'Prompt', 'prompt_ids', 'doc_offset',
 
 # %% ../nbs/13_generate.ipynb #76b3115a
 def split_documents(text:str,                 # a decoded sampled stream
+                    strip:bool=True,           # strip surrounding whitespace (False: as sampled, for a prompt's)
                    ) -> tuple[list[str], str]: # the complete documents, the unfinished tail
-    "Complete documents (ended by SEP) of a sampled stream, and the unfinished tail."
+    "Complete (ended by SEP), non-blank documents of a sampled stream, and the unfinished tail."
     *docs, tail = text.split(SEP)
+    if not strip: return [d for d in docs if d.strip()], tail
     return [d.strip() for d in docs if d.strip()], tail.strip()
 
 def trim_tail(text:str) -> str:
@@ -151,9 +153,28 @@ def stream_plan(lm,                  # a `LoadedModel`
     return StreamPlan(F.pad(head, (0, length - len(head)), value=-1), stop_after)
 
 # %% ../nbs/13_generate.ipynb #ee1a0f63
-def clean_text(text:str) -> str:
-    "Drop control, format and unassigned characters (Unicode category C*) and surrounding whitespace."
-    return ''.join(c for c in text if not unicodedata.category(c).startswith('C')).strip()
+def _prompt_chars(text:str, prompt:Prompt|None) -> list[bool]:
+    "Which characters of document `text` are the prompt's own: its prefix, its suffix, a template's fixed characters."
+    own = [False] * len(text)
+    if prompt is None: return own
+    if prompt.template is not None:
+        return [c != prompt.hole for c in prompt.template] if len(text) == len(prompt.template) else own
+    if prompt.prefix and text.startswith(prompt.prefix): own[:len(prompt.prefix)] = [True] * len(prompt.prefix)
+    if prompt.suffix and text.endswith(prompt.suffix): own[-len(prompt.suffix):] = [True] * len(prompt.suffix)
+    return own
+
+def clean_text(text:str,                  # a document as sampled
+               prompt:Prompt|None=None,   # the prompt it carries, whose characters are kept verbatim
+              ) -> str:
+    """Drop the control, format and unassigned characters (Unicode category C*) the model wrote, and the whitespace it
+    wrote around the document (not in a document whose length the prompt sets)."""
+    kept = [(c, own) for c, own in zip(text, _prompt_chars(text, prompt))
+            if own or not unicodedata.category(c).startswith('C')]
+    if prompt is not None and prompt.sized: return ''.join(c for c, _ in kept)
+    i, j = 0, len(kept)
+    while i < j and not kept[i][1] and kept[i][0].isspace(): i += 1
+    while j > i and not kept[j - 1][1] and kept[j - 1][0].isspace(): j -= 1
+    return ''.join(c for c, _ in kept[i:j])
 
 @dataclass
 class Generation:
@@ -190,14 +211,14 @@ def reverse_settings(lm,                    # a `LoadedModel`
 class _Keeper:
     "The filters of `generate_samples`: it offers each document to them, keeps those that pass and counts the others."
     def __init__(self, res:Generation, sc:SampleConfig, prompt:Prompt, novelty, bar, max_chars:int):
-        self.res, self.novelty, self.bar, self.seen = res, novelty, bar, set()
+        self.res, self.novelty, self.bar, self.seen, self.prompt = res, novelty, bar, set(), prompt
         self.min_chars = max(1, sc.min_chars)
-        if prompt.prefix and not prompt.sized: self.min_chars = max(self.min_chars, len(prompt.prefix.strip()) + 1)
+        if prompt.prefix and not prompt.sized: self.min_chars = max(self.min_chars, len(prompt.prefix) + 1)
         self.max_chars, self.unique, self.max_copy = max_chars, sc.unique, sc.max_copy
 
     def offer(self, text:str, batch:int, row:int) -> bool:
         "Keep `text` (from `row` of batch `batch`) if it passes every filter; count it as rejected otherwise."
-        text = clean_text(text); self.res.candidates += 1
+        text = clean_text(text, self.prompt); self.res.candidates += 1
         why = ('short' if len(text) < self.min_chars else 'long' if len(text) > self.max_chars
                else 'duplicate' if self.unique and text in self.seen else None)
         rec = dict(text=text, batch=batch, row=row)
@@ -212,12 +233,12 @@ class _Keeper:
         of the rows that ran out before ending them, trimmed, for `fall_back`."""
         tails, batch = [], self.res.rounds
         for r, row in enumerate(ids.cpu()):
-            complete, tail = split_documents(tok.decode(row[row >= 0]))
+            complete, tail = split_documents(tok.decode(row[row >= 0]), strip=not prompted)
             if prompted: complete = complete[:1]         # only a row's first document carries the prompt
             for d in complete:
                 if len(self.res.samples) >= n: break
                 self.offer(d, batch, r)
-            if tail: tails.append((trim_tail(tail), batch, r))
+            if tail.strip(): tails.append((trim_tail(tail.rstrip() if prompted else tail), batch, r))
         return tails
 
     def fall_back(self, tails:list[tuple], n:int):
@@ -246,6 +267,9 @@ def generate_samples(lm,                          # a `LoadedModel`
         warnings.warn(f"max_copy {sc.max_copy} needs a novelty index of the training corpus; none given, so copies "
                       "are not checked", stacklevel=2)
     prompt, max_chars = prompt or Prompt(), max_doc_chars(lm, sc)
+    if sc.min_chars > max_chars:
+        raise DiffGPTError(f"--min-chars {sc.min_chars} is more than the longest document written here, {max_chars} "
+                           "characters (--max-chars): none could pass; lower --min-chars or raise --max-chars")
     plan = stream_plan(lm, prompt, max_chars)
     g = torch.Generator(device=device).manual_seed(lm.cfg.seed if seed is None else seed)
     settings, tails, rows = reverse_settings(lm, sc, device), [], 0

@@ -48,10 +48,18 @@ class StopSignals:
         for s, h in self._old.items(): signal.signal(s, h)
 
 # %% ../nbs/11_trainer.ipynb #69430e2b
-def check_trainable(corpus:Corpus,   # the corpus to train on
-                    block_size:int,  # characters per window (`model.block_size`)
+def check_trainable(corpus:Corpus,              # the corpus to train on
+                    block_size:int,             # characters per window (`model.block_size`)
+                    min_char_count:int|None=None,   # `data.min_char_count`, named in the message when given
                    ):
-    "A one-line error if the corpus is shorter than one window: every window would be mostly padding."
+    """A one-line error if the corpus is shorter than one window (every window would be mostly padding), or if its
+    vocabulary keeps fewer than 2 characters besides the separator (`data.min_char_count` dropped the rest)."""
+    kept = corpus.tok.vocab_size - 1
+    if kept < 2:
+        m, text = corpus.meta, corpus.meta['n_chars'] - corpus.meta['dropped_chars']
+        setting = 'data.min_char_count' + (f'={min_char_count}' if min_char_count is not None else '')
+        raise DiffGPTError(f"{corpus.path}: {setting} leaves {kept} distinct character(s) of the corpus ({text:,} of "
+                           f"its {m['n_chars']:,} characters); a model needs at least 2: lower data.min_char_count")
     n = corpus.train.n_tokens + corpus.val.n_tokens
     if n < block_size:
         raise DiffGPTError(f"{corpus.path}: the corpus holds only {n:,} characters, fewer than one window "
