@@ -9,6 +9,7 @@ from .config import Config
 from .data import Split
 from .diffusion import Graph, Noise
 from .loss import elbo_bits_per_char
+from .runtime import sharing
 
 # %% auto #0
 __all__ = ['heldout_windows', 'eval_context', 'stream_windows', 'evaluate_bpc', 'scoring_windows', 'heldout_bpc', 'stored_bpc']
@@ -68,7 +69,7 @@ def evaluate_bpc(model,                  # the model (put back in the mode it wa
     "ELBO bits/char of `windows` with its standard error, as a dict that goes into checkpoints."
     was_training = model.training
     model.eval()
-    bpc, se = elbo_bits_per_char(model, graph, noise, windows.split(batch_size), loss, n_t=t_samples, seed=seed,
+    bpc, se = elbo_bits_per_char(model, graph, noise, sharing(windows.split(batch_size)), loss, n_t=t_samples, seed=seed,
                                  device=device, scored=None if scored is None else scored.split(batch_size))
     model.train(was_training)
     chars = int(windows.numel() if scored is None else scored.sum())

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_runtime.ipynb #4df8a5ec
 from __future__ import annotations
-import inspect, os, random, re
+import inspect, os, random, re, time
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, torch, torch.distributed as dist
@@ -12,9 +12,10 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from .config import DiffGPTError
 
 # %% auto #0
-__all__ = ['DEVICES', 'check_device', 'pick_device', 'cpu_has_native_bf16', 'autocast_dtype', 'seed_everything', 'rng_states',
-           'set_rng_states', 'World', 'current_world', 'SharedError', 'from_rank0', 'in_turns', 'check_same',
-           'rank_rows', 'micro_batches', 'rank_seed', 'device_for', 'reduce_floats', 'gather_rng', 'data_parallel']
+__all__ = ['DEVICES', 'check_device', 'pick_device', 'cpu_has_native_bf16', 'autocast_dtype', 'CpuShare', 'share_cpu', 'sharing',
+           'seed_everything', 'rng_states', 'set_rng_states', 'World', 'current_world', 'SharedError', 'from_rank0',
+           'in_turns', 'check_same', 'rank_rows', 'micro_batches', 'rank_seed', 'device_for', 'reduce_floats',
+           'gather_rng', 'data_parallel']
 
 # %% ../nbs/07_runtime.ipynb #1c9217b6
 def _mps() -> bool: return bool(getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available())
@@ -55,6 +56,67 @@ def autocast_dtype(cfg_dtype:str,          # the config's dtype: `auto`, `float3
     if cfg_dtype == 'bfloat16': return torch.bfloat16
     if cfg_dtype != 'auto': return None
     return torch.bfloat16 if device.type == 'cuda' or (device.type == 'cpu' and cpu_has_native_bf16()) else None
+
+# %% ../nbs/07_runtime.ipynb #a8902a43
+os.environ.setdefault('ONEDNN_PRIMITIVE_CACHE_CAPACITY', '256')   # read by oneDNN when it builds its first kernel
+
+def _cpu_times(stat:str,    # the text of /proc/stat
+              ) -> tuple:   # (number of cores, busy jiffies of all cores together)
+    "How many cores /proc/stat lists and how long they were busy (all but idle and iowait), in clock ticks."
+    lines = stat.splitlines()
+    fields = [int(v) for v in lines[0].split()[1:]]
+    return sum(1 for l in lines if re.match(r'cpu\d', l)), sum(fields) - fields[3] - fields[4]
+
+def _own_ticks(stat:str) -> int:   # the text of /proc/self/stat
+    "This process's user and system time in clock ticks, all its threads together."
+    fields = stat.rsplit(')', 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+def _read_proc() -> tuple:
+    "(seconds, cores, busy ticks, own ticks, ticks per second) read now."
+    cores, busy = _cpu_times(Path('/proc/stat').read_text())
+    return time.monotonic(), cores, busy, _own_ticks(Path('/proc/self/stat').read_text()), os.sysconf('SC_CLK_TCK')
+
+# %% ../nbs/07_runtime.ipynb #5595c8a5
+class CpuShare:
+    "Fewer threads while other processes keep the cores busy, all of them again when they stop (`share_cpu`)."
+    def __init__(self, threads:int|None=None,  # the most threads to use (None: torch's number now)
+                 every:float=2.0,              # seconds between checks
+                 read=_read_proc):             # reads (seconds, cores, busy ticks, own ticks, ticks per second)
+        self.most, self.every, self.read = threads or torch.get_num_threads(), every, read
+        self.last, self.prev = None, None
+
+    def others(self, now:tuple, prev:tuple) -> float:   # two readings
+        "Cores that other processes kept busy between two readings."
+        seconds, ticks = now[0] - prev[0], now[4]
+        return max(0.0, ((now[2] - prev[2]) - (now[3] - prev[3])) / ticks / max(seconds, 1e-9))
+
+    def tick(self) -> int:   # the threads in use now
+        "Check the machine if a check is due and set the number of threads for what the others leave free."
+        t = time.monotonic()
+        if self.most <= 1 or (self.last is not None and t - self.last < self.every): return torch.get_num_threads()
+        self.last = t
+        try: now = self.read()
+        except (OSError, ValueError, IndexError): self.most = 1; return torch.get_num_threads()   # not Linux: stop
+        if self.prev is not None:
+            want = max(1, min(self.most, round(now[1] - self.others(now, self.prev))))
+            if want != torch.get_num_threads(): torch.set_num_threads(want)
+        self.prev = now
+        return torch.get_num_threads()
+
+_share: CpuShare|None = None
+
+def share_cpu() -> int:   # the threads in use now
+    "The training, evaluation and sampling loops call this each step: `CpuShare.tick` of the process's one instance."
+    global _share
+    if _share is None: _share = CpuShare()
+    return _share.tick()
+
+def sharing(items):   # an iterable: the batches of a loop
+    "`items`, calling `share_cpu` before each: for loops that live in chapters below this one."
+    for item in items:
+        share_cpu()
+        yield item
 
 # %% ../nbs/07_runtime.ipynb #5af4b466
 def seed_everything(seed:int):   # the config's seed

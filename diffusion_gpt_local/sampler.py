@@ -10,6 +10,7 @@ import torch
 from tqdm.auto import tqdm
 from .config import DiffGPTError
 from .diffusion import Graph, Noise
+from .runtime import share_cpu
 
 # %% auto #0
 __all__ = ['SAMPLERS', 'PREDICTORS', 'UNWRITTEN', 'gumbel_noise', 'gumbel_argmax', 'top_p_filter', 'resolve_sampler',
@@ -264,6 +265,7 @@ def reverse(x:torch.Tensor,          # the start state (B, L), the prompt impose
     "The reverse loop: `steps` updates of `predictor` from t = 1 to `t_eps`, each followed by the prompt's projection."
     ts = torch.linspace(1.0, t_eps, steps + 1, dtype=torch.float64, device=x.device)
     for i in tqdm(range(steps), disable=not progress, leave=False, desc='denoising'):
+        share_cpu()                                      # fewer threads while other jobs are busy (runtime)
         x = predictor.prompt.impose(predictor.update(x, Step(i, steps, ts[i], ts[i + 1])))
         if trace: trace(i + 1, x)
     if predictor.ends_with_denoising:

@@ -15,7 +15,7 @@ from .diffusion import Graph, Noise
 from .loss import diffusion_loss, training_loss, sample_times
 from .runtime import (
     World, autocast_dtype, seed_everything, current_world, from_rank0, check_same, rank_rows, micro_batches, rank_seed,
-    device_for, reduce_floats, gather_rng, data_parallel)
+    device_for, reduce_floats, gather_rng, data_parallel, share_cpu)
 from .checkpoint import (
     atomic_write, save_torch, save_checkpoint, write_text, make_checkpoint, build_model, Progress, state_path,
     train_state, restore_state, load_resume)
@@ -254,6 +254,7 @@ def run_steps(run:Run,             # the session, as `start_run` built it
     interrupted, bar = 0, _progress_bar(run, progress)
     for step in bar if not prog.stopped else ():
         if interrupted := signalled(): break
+        share_cpu()                                                # fewer threads while other jobs are busy
         rec, last = record_step(run, step, *optimizer_step(run, step))
         _show(run, bar, step, rec)
         if callback: callback(prog.step, rec)
