@@ -504,11 +504,12 @@ def stat_panel_png(names:list[str],     # the models, top to bottom
     from matplotlib.ticker import FuncFormatter, PercentFormatter
     fig, ax = _plt().subplots(figsize=(4.2, 1.25 + 0.24 * len(names)), dpi=90, layout='constrained')
     y = list(range(len(names)))
-    pairs = [[(v, i) for i, v in enumerate(vals) if v is not None and v == v] for _, vals, _ in series]
+    drawn = lambda v: v is not None and v == v and (v > 0 or not log)        # known, and on the axis
+    pairs = [[(v, i) for i, v in enumerate(vals) if drawn(v)] for _, vals, _ in series]
     if len(series) == 2:
         for i in y:
             a, b = series[0][1][i], series[1][1][i]
-            if a is not None and b is not None: ax.plot([a, b], [i, i], color='#c5cbd3', lw=1.5, zorder=1)
+            if drawn(a) and drawn(b): ax.plot([a, b], [i, i], color='#c5cbd3', lw=1.5, zorder=1)
     for (label, _, colour), pts in zip(series, pairs):
         if pts: ax.scatter(*zip(*pts), s=22, color=colour, label=label, zorder=2)
     if band: ax.axvspan(*band, color='#2e9d5b', alpha=.08, label='no flag')
