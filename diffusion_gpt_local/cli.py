@@ -26,8 +26,8 @@ from .animate import record_trajectory, render_gif
 
 # %% auto #0
 __all__ = ['RECORD_FIELDS', 'run_cli', 'config_field', 'option_help', 'config_option', 'check_setting', 'all_checkpoints',
-           'train_parser', 'up_to_date', 'train_one', 'torchrun_session', 'end_process', 'print_table', 'train_main',
-           'generate_parser', 'checkpoint_summary', 'training_corpus', 'novelty_for', 'sample_config',
+           'train_parser', 'up_to_date', 'train_one', 'torchrun_session', 'end_process', 'print_table', 'print_flagged',
+           'train_main', 'generate_parser', 'checkpoint_summary', 'training_corpus', 'novelty_for', 'sample_config',
            'generation_notes', 'sample_records', 'write_samples', 'generate_one', 'generate_main', 'eval_parser',
            'evaluate_checkpoint', 'eval_main']
 
@@ -204,8 +204,10 @@ def _prepare(name:str, a, world) -> tuple:
 
 def _row(name:str, ck:dict, out:Path, status:str) -> dict:
     m, fig = ck['metrics'], stored_bpc(ck['metrics'])         # an older checkpoint has only the doc-start figure
+    from diffusion_gpt_local.report import flag_facts                   # lazily: the report imports this module
     return dict(dataset=name, docs=ck['dataset']['docs'], steps=m['steps'], minutes=m['seconds'] / 60, **fig,
-                se=m['val_bpc_se'] if fig['bpc'] is not None else None, status=status, model=str(out))
+                se=m['val_bpc_se'] if fig['bpc'] is not None else None, status=status, model=str(out),
+                facts=flag_facts(ck['dataset'], m))
 
 def _finished_row(name:str, a, cfg, path:Path, out:Path) -> dict|None:
     "The result row of a checkpoint that is up to date (unless `--force`), clearing a leftover state; else None."
@@ -286,6 +288,16 @@ def print_table(rows:list[dict],   # one dict per row; a missing or None value p
     widths = [max(len(c[i]) for c in cells) for i in range(len(cols))]
     for c in cells: print('  '.join(x.ljust(w) for x, w in zip(c, widths)).rstrip())
 
+def print_flagged(rows:list[dict],   # result rows, each with its `facts` (the report's `flag_facts`) where known
+                  cols:list[tuple],  # (key, header, format) per column; the flags go before the last one
+                  legend:bool=True,  # print the line saying what the codes raised mean
+                 ):
+    "`print_table` with a flags column (the model report's flags, as short codes) and a legend line under it."
+    from diffusion_gpt_local.report import add_flags, flags_legend      # lazily: the report imports this module
+    for r in add_flags(rows): r['flag_codes'] = ' '.join(f.code for f in r['flags'])
+    print_table(rows, cols[:-1] + [('flag_codes', 'flags', '{}')] + cols[-1:])
+    if legend and (line := flags_legend(rows)): print(line)
+
 # %% ../nbs/16_cli.ipynb #d97afed0
 _TRAIN_COLUMNS = [('dataset', 'dataset', '{}'), ('docs', 'docs', '{:,}'), ('steps', 'steps', '{:,}'),
                   ('minutes', 'minutes', '{:.1f}'), ('bpc', 'held-out bits/char', '{:.3f}'),
@@ -308,7 +320,7 @@ def _train(argv) -> int:
             failed += 1
             if not isinstance(e, SharedError): print(f"diffgpt_train: error: {e}", file=sys.stderr)
             rows.append(dict(dataset=name, model=f'FAILED: {e}'))
-    print_table(rows, _TRAIN_COLUMNS)
+    print_flagged(rows, _TRAIN_COLUMNS, not a.quiet)
     return 1 if failed else 0
 
 def train_main(argv:list[str]|None=None,  # the arguments (default: the command line's)
@@ -525,9 +537,10 @@ def generate_one(path:Path,          # the checkpoint
     if gif: render_gif(record_trajectory(lm, a.animate_samples, sc=sc, prompt=prompt, seed=seed, every=a.animate_every,
                                          device=device), gif, title=name)
     copies = [r['longest_copy'] for r in records if r['longest_copy'] is not None]
+    from diffusion_gpt_local.report import checkpoint_facts              # lazily: the report imports this module
     return dict(model=str(path), samples=len(records), seconds=seconds, rejected=g.rejected['copy'],
                 rejected_share=g.rejected['copy'] / max(1, g.candidates), longest=max(copies) if copies else None,
-                out=str(out))
+                out=str(out), facts=checkpoint_facts(lm.ckpt, [r['text'] for r in records], records))
 
 # %% ../nbs/16_cli.ipynb #e2cbc3d0
 _GENERATE_COLUMNS = [('model', 'model', '{}'), ('samples', 'samples', '{}'), ('seconds', 'seconds', '{:.1f}'),
@@ -570,7 +583,7 @@ def _generate(argv) -> int:
     _check_outputs(paths, out_dir, a.animate)
     rows = [generate_one(path, a, device, out_dir, _gif_path(a.animate, path, len(paths)))
             for path in tqdm(paths, desc='models', unit='model', disable=a.quiet or len(paths) == 1)]
-    print_table(rows, _GENERATE_COLUMNS)
+    print_flagged(rows, _GENERATE_COLUMNS, not a.quiet)
     return 0
 
 def generate_main(argv:list[str]|None=None,  # the arguments (default: the command line's)

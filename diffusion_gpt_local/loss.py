@@ -9,8 +9,8 @@ import torch, torch.nn.functional as F
 from .diffusion import Graph, Noise
 
 # %% auto #0
-__all__ = ['LOSSES', 'masked_nll', 'unwrap', 'reads_clean', 'training_loss', 'denoising_loss', 'diffusion_loss', 'sample_times',
-           'pooled_bits_per_char', 'elbo_bits_per_char']
+__all__ = ['LOSSES', 'masked_nll', 'elbo_weight', 'unwrap', 'reads_clean', 'training_loss', 'denoising_loss', 'diffusion_loss',
+           'sample_times', 'pooled_bits_per_char', 'elbo_bits_per_char']
 
 # %% ../nbs/06_loss.ipynb #264714e0
 def masked_nll(out:torch.Tensor,  # network output (B, T, n): logits of the clean character
@@ -34,6 +34,17 @@ def _masked_term(graph, out, x_t, x0, sigma_bar, rate):
     return (rate / torch.expm1(sigma_bar))[:, None] * _flat_term(graph, out, x_t, x0, sigma_bar, rate)
 
 LOSSES = {'score_entropy': _score_entropy_term, 'masked': _masked_term, 'flat': _flat_term}
+
+# %% ../nbs/06_loss.ipynb #da601ce2
+def elbo_weight(noise:Noise,       # the noise schedule
+                t:torch.Tensor,    # the time of each sequence (B,)
+                objective:str,     # what training minimises: `'flat'` or a key of `LOSSES`
+                loss:str,          # the ELBO loss (`diffusion.loss`)
+               ) -> torch.Tensor|None: # (B,): objective x weight = the ELBO integrand; None if no such factor
+    "Per-sequence factor turning the `objective` loss at times `t` into the `loss` ELBO integrand (None: none does)."
+    if objective == loss: return torch.ones_like(t)
+    if objective == 'flat' and loss == 'masked': return noise.rate(t) / torch.expm1(noise.total(t))
+    return None
 
 # %% ../nbs/06_loss.ipynb #8374197b
 def unwrap(model, # a model, possibly inside `torch.compile` and `DistributedDataParallel` wrappers

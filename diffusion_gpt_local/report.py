@@ -4,19 +4,26 @@
 
 # %% ../nbs/19_report.ipynb #bc9ec1d5
 from __future__ import annotations
-import argparse, base64, bisect, datetime, html, io, json, math, random, statistics, sys, unicodedata
+import argparse, base64, bisect, datetime, html, io, json, math, random, re, statistics, sys, unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from . import __version__
 from .config import Config, DiffGPTError, load_config
 from .checkpoint import load_checkpoint, write_text
-from .data import pow2_histogram
+from .data import pow2_histogram, validation_mask
+from .evaluate import stored_bpc
+from .trainer import HELDOUT_MIN_DOCS, heldout_note, draw_history
 from .cli import run_cli
 
 # %% auto #0
-__all__ = ['char_mix', 'distinct_ngrams', 'distinct_word_ngrams', 'style_stats', 'corpus_sample', 'read_samples', 'copy_stats',
-           'compare_style', 'length_stats', 'sample_lengths', 'cover_edges', 'length_counts', 'file_doc_lengths',
-           'length_histogram', 'corpus_lengths', 'length_panel_png', 'length_fidelity', 'loss_curve_png', 'model_entry',
-           'style_chart_png', 'png_data_uri', 'report_html', 'write_report', 'report_parser', 'report_main']
+__all__ = ['COPY_MAX_SHARE', 'LENGTH_RATIO', 'WORDS_MIN_RATIO', 'WORDS_MIN_REFERENCE', 'BPC_MAX_RATIO', 'BPC_MIN_MODELS',
+           'FLAG_HELP', 'char_mix', 'distinct_ngrams', 'distinct_word_ngrams', 'style_stats', 'corpus_sample',
+           'read_samples', 'copy_stats', 'compare_style', 'length_stats', 'sample_lengths', 'cover_edges',
+           'length_counts', 'file_documents', 'file_doc_lengths', 'length_histogram', 'corpus_lengths',
+           'length_panel_png', 'length_fidelity', 'words', 'word_share', 'split_sample', 'readability',
+           'corpus_readability', 'Flag', 'flag_facts', 'model_flags', 'unchecked', 'add_flags', 'flags_legend',
+           'checkpoint_facts', 'loss_curve_png', 'model_entry', 'stat_panel_png', 'comparison_panels', 'png_data_uri',
+           'report_html', 'write_report', 'report_parser', 'report_main']
 
 # %% ../nbs/19_report.ipynb #e1ae0b1d
 def char_mix(docs:list[str], # documents
@@ -157,12 +164,17 @@ def length_counts(lengths:list[int], # document lengths
     return counts
 
 # %% ../nbs/19_report.ipynb #a3c43b99
-def file_doc_lengths(path:Path, # the corpus file, one document per line
-                    ) -> list[int]: # the length of each of its documents, in characters
-    "The lengths of all documents of corpus `path`: its non-blank lines, without line endings, as training reads them."
+def file_documents(path:Path, # the corpus file, one document per line
+                  ) -> list[str]: # its documents, in file order
+    "All documents of corpus `path`: its non-blank lines, without line endings, as training reads them."
     with open(path, 'rb') as f:
         lines = (raw.decode('utf-8', errors='replace').rstrip('\r\n') for raw in f)
-        return [len(line) for line in lines if line.strip()]
+        return [line for line in lines if line.strip()]
+
+def file_doc_lengths(path:Path, # the corpus file, one document per line
+                    ) -> list[int]: # the length of each of its documents, in characters
+    "The lengths of all documents of corpus `path` (`file_documents`)."
+    return [len(d) for d in file_documents(path)]
 
 def length_histogram(lengths:list[int],    # document lengths in characters
                      window:int|None=None, # the model's window
@@ -246,21 +258,202 @@ def length_fidelity(ds:dict,                    # the checkpoint's `dataset`
     return dict(corpus=corpus, samples=length_stats(lengths, window), note=note,
                 panel=length_panel_png(corpus, lengths, window, title) if drawable else None)
 
+# %% ../nbs/19_report.ipynb #2d0a9d5b
+_WORD = re.compile(r'[^\W\d_]+')
+
+def words(text:str, # a document
+         ) -> list[str]: # its words, lower-cased
+    "The words of `text`: maximal runs of letters (any script), lower-cased; digits, `_` and punctuation split them."
+    return _WORD.findall(text.lower())
+
+def word_share(docs:list[str], # documents
+               vocab:set,      # the words that count as known
+              ) -> tuple[float|None, int]: # the share of the words of `docs` in `vocab` (None: no word), the words
+    "The share of the words of `docs` (`words`) found in `vocab`, and how many words `docs` hold."
+    ws = [w for d in docs for w in words(d)]
+    return (sum(w in vocab for w in ws) / len(ws) if ws else None), len(ws)
+
+def split_sample(path:Path,              # the corpus file
+                 split_seed:int=0,       # the checkpoint's seed: the split training made
+                 val_fraction:float=0.05, # the checkpoint's `data.val_fraction`
+                 max_docs:int=2000,      # at most this many documents on each side
+                 seed:int=0,             # seed of the draw of `max_docs`
+                 whole_below:int=64 << 20, # a file smaller than this (bytes) is read whole
+                ) -> tuple[list[str], list[str]]: # training documents, held-out documents
+    "Up to `max_docs` training and held-out documents of corpus `path`, split as training split them."
+    path = Path(path)
+    big = path.stat().st_size >= whole_below
+    docs = list(dict.fromkeys(corpus_sample(path, 2 * max_docs, seed, whole_below))) if big else file_documents(path)
+    held = validation_mask(len(docs), split_seed, val_fraction)
+    rng = random.Random(seed)
+    pick = lambda side: side if len(side) <= max_docs else rng.sample(side, max_docs)
+    return pick([d for d, h in zip(docs, held) if not h]), pick([d for d, h in zip(docs, held) if h])
+
+def readability(samples:list[str],      # the generated documents
+                train_docs:list[str],   # the corpus's training documents (their words are the known ones)
+                heldout_docs:list[str], # its held-out documents: the reference
+               ) -> dict|None:          # samples, reference (shares), sample_words, reference_words; None: no corpus
+    "Share of the samples' words found in the training documents, next to the same share of the held-out ones."
+    if not train_docs: return None
+    vocab = {w for d in train_docs for w in words(d)}
+    s, n = word_share(samples, vocab)
+    r, m = word_share(heldout_docs, vocab)
+    none = s is None and samples and r is not None          # samples without a word, against a corpus with words
+    return dict(samples=0.0 if none else s, reference=r, sample_words=n, reference_words=m)
+
+def corpus_readability(samples:list[str],       # the generated documents
+                       corpus_file:Path|None,   # the corpus file the checkpoint names
+                       cfg:dict,                # the checkpoint's config (`seed`, `data.val_fraction`)
+                       max_docs:int=2000,       # corpus documents read on each side
+                       seed:int=0,              # seed of that draw
+                      ) -> dict|None:           # `readability`; None without samples or corpus file
+    "`readability` of `samples` against the corpus file of a checkpoint, split as its training split it."
+    if not samples or corpus_file is None or not Path(corpus_file).is_file(): return None
+    frac = (cfg.get('data') or {}).get('val_fraction', 0.05)
+    return readability(samples, *split_sample(corpus_file, cfg.get('seed', 0), frac, max_docs, seed))
+
+# %% ../nbs/19_report.ipynb #2e64b208
+COPY_MAX_SHARE = 0.2        # more of the samples than this holding a verbatim corpus span of `copy_chars`+: `copies`
+LENGTH_RATIO = (0.67, 1.5)  # samples' mean or median length over the corpus's outside this: `short` or `long`
+WORDS_MIN_RATIO = 0.8       # samples' share of corpus words below this times the held-out documents': `words`
+WORDS_MIN_REFERENCE = 50    # held-out words needed for that reference
+BPC_MAX_RATIO = 1.5         # held-out bits/char above this times the median of the models compared: `bpc`
+BPC_MIN_MODELS = 3          # models needed for that median
+
+FLAG_HELP = {   # code: (legend, why it matters, what to do)
+    'heldout': (f'fewer than {HELDOUT_MIN_DOCS} documents held out',
+                'the held-out bits/char rests on a handful of documents: it cannot rank this model',
+                'add documents or raise data.val_fraction, and train again'),
+    'bpc': (f'held-out bits/char over {BPC_MAX_RATIO}x the median',
+            'far less predictable text than the other models manage: undertrained, or a noisy corpus',
+            'read its samples; train longer (train.max_iters) or clean the corpus'),
+    'copies': (f'over {COPY_MAX_SHARE:.0%} of samples copy the corpus',
+               'the samples stitch corpus fragments together: they are not new texts',
+               'generate with a lower --max-copy (e.g. 20); or train on more text, or for fewer steps'),
+    'short': (f'samples under {LENGTH_RATIO[0]}x the corpus length',
+              'the model ends its documents too early: a reader sees it at once',
+              'train longer; check --min-chars, and model.block_size against the corpus lengths'),
+    'long': (f'samples over {LENGTH_RATIO[1]}x the corpus length',
+             'the model runs on past where its corpus ends documents',
+             'train longer; check --max-chars and the samples\' endings'),
+    'words': (f"samples' words under {WORDS_MIN_RATIO}x the held-out share in the corpus",
+              'many of the samples\' words are not words of the corpus: gibberish to a reader',
+              'train longer or a bigger model; or lower --temperature or --top-p')}
+
+@dataclass(frozen=True)
+class Flag:
+    "One thing about a model that needs a look before minting."
+    code: str       # short code, for tables: a key of `FLAG_HELP`
+    message: str    # what was found, with the figures
+    threshold: str  # the rule that raised it
+
+    @property
+    def why(self) -> str: return FLAG_HELP[self.code][1]     # why it matters
+    @property
+    def todo(self) -> str: return FLAG_HELP[self.code][2]    # what to do
+
+# %% ../nbs/19_report.ipynb #9d11b4f0
+def flag_facts(ds:dict,                # the checkpoint's `dataset`: docs, val_docs
+               metrics:dict,           # its `metrics`: the held-out bits/char
+               copies:dict|None=None,  # the samples' `copy_stats`
+               lengths:dict|None=None, # `samples` and `corpus` length figures (`length_stats`, `corpus_lengths`)
+               words:dict|None=None,   # the samples' `readability`
+              ) -> dict:               # the figures `model_flags` reads; None where unknown
+    "The figures the flags read, of a checkpoint and, where known, of its samples."
+    fig, c, w = stored_bpc(metrics), copies or {}, words or {}
+    s, corpus = ((lengths or {}).get(k) or {} for k in ('samples', 'corpus'))
+    ratio = lambda k: s[k] / corpus[k] if s.get(k) is not None and corpus.get(k) else None
+    return dict(docs=ds.get('docs'), val_docs=ds.get('val_docs'),
+                bpc=fig['bpc'] if fig['bpc'] is not None else fig['bpc_doc_start'],
+                copies=c.get('copies'), copies_checked=c.get('checked'), copy_chars=c.get('threshold'),
+                mean_ratio=ratio('mean'), median_ratio=ratio('median'), mean=(s.get('mean'), corpus.get('mean')),
+                median=(s.get('median'), corpus.get('median')), words=w.get('samples'),
+                words_reference=w.get('reference'), words_reference_n=w.get('reference_words'))
+
+# %% ../nbs/19_report.ipynb #fb6f62e5
+def _length_flags(f:dict) -> list[Flag]:
+    lo, hi = LENGTH_RATIO
+    out = []
+    for code, bad, rule in (('short', lambda r: r < lo, f'below {lo}x'), ('long', lambda r: r > hi, f'above {hi}x')):
+        off = [k for k in ('mean', 'median') if f.get(f'{k}_ratio') is not None and bad(f[f'{k}_ratio'])]
+        said = [f"{k} {f[f'{k}_ratio']:.2f}x ({f[k][0]:,.0f} vs {f[k][1]:,.0f} chars)" for k in off]
+        if off: out.append(Flag(code, f"samples' length against the corpus's: {', '.join(said)}",
+                                f"mean or median length {rule} the corpus's"))
+    return out
+
+def model_flags(facts:dict,      # the model's `flag_facts`
+                peers:list=(),   # the held-out bits/char of every model compared (this one included; None: unknown)
+               ) -> list[Flag]:  # its flags, in the order of `FLAG_HELP`
+    "The flags of one model: what needs a look, with the figures and the threshold that raised each."
+    f, out = facts, []
+    if f.get('val_docs') is not None and (note := heldout_note(f['val_docs'], f.get('docs') or 0)):
+        out.append(Flag('heldout', note, f'fewer than {HELDOUT_MIN_DOCS} held-out documents'))
+    known = [b for b in peers if b is not None]
+    if f.get('bpc') is not None and len(known) >= BPC_MIN_MODELS and f['bpc'] > BPC_MAX_RATIO * (
+            med := statistics.median(known)):
+        out.append(Flag('bpc', f"held-out {f['bpc']:.3f} bits/char is {f['bpc'] / med:.2f}x the median "
+                               f"({med:.3f}) of the {len(known)} models", f'above {BPC_MAX_RATIO}x that median'))
+    if f.get('copies') is not None and f['copies'] > COPY_MAX_SHARE:
+        out.append(Flag('copies', f"{f['copies']:.0%} of {f['copies_checked']} samples hold a verbatim corpus span "
+                                  f"of {f['copy_chars']}+ characters", f'more than {COPY_MAX_SHARE:.0%} of samples'))
+    out += _length_flags(f)
+    w, ref = f.get('words'), f.get('words_reference')
+    if w is not None and ref and (f.get('words_reference_n') or 0) >= WORDS_MIN_REFERENCE and w < WORDS_MIN_RATIO * ref:
+        out.append(Flag('words', f"{w:.0%} of the samples' words occur in the corpus, against {ref:.0%} of the "
+                                 "held-out documents' words", f"below {WORDS_MIN_RATIO}x the held-out share"))
+    return out
+
+def unchecked(facts:dict,  # the model's `flag_facts`
+              peers:list=(), # the held-out bits/char of every model compared
+             ) -> list[str]: # the flags that could not be checked, each with the reason
+    "The flags `model_flags` could not check for lack of figures, and why."
+    f, known = facts, [b for b in peers if b is not None]
+    gaps = [('heldout', f.get('val_docs') is None, 'no held-out count in the checkpoint'),
+            ('bpc', f.get('bpc') is None or len(known) < BPC_MIN_MODELS, f'fewer than {BPC_MIN_MODELS} models'),
+            ('copies', f.get('copies') is None, 'no samples with novelty records'),
+            ('short, long', f.get('mean_ratio') is None and f.get('median_ratio') is None, 'no samples'),
+            ('words', f.get('words') is None or (f.get('words_reference_n') or 0) < WORDS_MIN_REFERENCE,
+             'no samples, no corpus file, or too few held-out words')]
+    return [f'{code} ({why})' for code, missing, why in gaps if missing]
+
+# %% ../nbs/19_report.ipynb #f664acd9
+def add_flags(items:list[dict], # report entries or result rows, each with its `facts` (no facts: no flags)
+             ) -> list[dict]:   # the same items, each with its `flags` and `unchecked`
+    "Set each item's `flags` (`model_flags`) and `unchecked`, its held-out bits/char compared with every item's."
+    peers = [x['facts']['bpc'] for x in items if x.get('facts')]
+    for x in items:
+        x['flags'], x['unchecked'] = (model_flags(f, peers), unchecked(f, peers)) if (f := x.get('facts')) else ([], [])
+    return items
+
+def flags_legend(items:list[dict], # items with their `flags`
+                ) -> str:          # one line; empty if no item is flagged
+    "One line naming what each flag code raised among `items` means."
+    codes = [c for c in FLAG_HELP if any(f.code == c for x in items for f in x.get('flags') or [])]
+    if not codes: return ''
+    return 'flags: ' + '; '.join(f'{c} = {FLAG_HELP[c][0]}' for c in codes) + ' (diffgpt_report says more)'
+
+def checkpoint_facts(ckpt:dict,                # a checkpoint
+                     texts:list[str]=(),       # its samples, if any
+                     records:list[dict]|None=None, # their records (`longest_copy`, `chars`), line for line
+                     copy_chars:int=20,        # a verbatim span this long makes a copy
+                     corpus_docs:int=2000,     # corpus documents read for the readability
+                     seed:int=0,               # seed of that draw
+                    ) -> dict:                 # `flag_facts`
+    "`flag_facts` of a checkpoint and of its samples `texts`: what a tool's closing table flags."
+    ds, cfg = ckpt.get('dataset', {}), ckpt.get('config', {})
+    window = (cfg.get('model') or {}).get('block_size')
+    corpus_file = Path(ds['file']) if ds.get('file') else None
+    lengths = dict(samples=length_stats(sample_lengths(list(texts), records), window),
+                   corpus=corpus_lengths(ds, window, corpus_file)[0])
+    return flag_facts(ds, ckpt.get('metrics', {}), copy_stats(records, copy_chars), lengths,
+                      corpus_readability(list(texts), corpus_file, cfg, corpus_docs, seed))
+
 # %% ../nbs/19_report.ipynb #7ebe4d23
-def loss_curve_png(history:list[dict], # the checkpoint's history: `step`, `train`, and `val` where validated
+def loss_curve_png(history:list[dict], # the checkpoint's history: `step`, `train`, `train_elbo`, `val` where validated
                    title:str='',         # the plot's title
                   ) -> bytes:            # a PNG image
-    "PNG of the training loss (smoothed) and validation loss against the step."
-    fig, ax = _plt().subplots(figsize=(5, 2.8), dpi=90)
-    steps, tr = [h['step'] for h in history], [h['train'] for h in history]
-    k = max(1, len(tr) // 50)
-    smooth = [sum(tr[i - k + 1:i + 1]) / k for i in range(k - 1, len(tr))]
-    ax.plot(steps[k - 1:], smooth, lw=1, label='train (smoothed)')
-    v = [(h['step'], h['val']) for h in history if 'val' in h]
-    if v: ax.plot(*zip(*v), 'o-', ms=3, label='validation')
-    ax.set(xlabel='step', ylabel='loss (nats/char)', title=title); ax.grid(alpha=.3); ax.legend(fontsize=8)
-    fig.tight_layout()
-    return _png(fig)
+    "PNG of the loss curves as the trainer draws them: the training batches' ELBO against the held-out ELBO."
+    return _png(draw_history(history, title, size=(5, 2.8), dpi=90))
 
 # %% ../nbs/19_report.ipynb #42ce8a7e
 def model_entry(path:Path,          # the checkpoint
@@ -290,32 +483,75 @@ def model_entry(path:Path,          # the checkpoint
     if texts and records is not None and copies is None:
         notes.append('samples written with --no-novelty: copies unknown')
     lengths = length_fidelity(ds, texts, records, block, name, corpus_file)
+    readable = corpus_readability(texts, corpus_file, cfg, corpus_docs, seed)
     history = ckpt.get('history') or []
     return dict(name=name, path=str(path), dataset=ds, metrics=m, config=cfg, created=ckpt.get('created'),
                 package_version=ckpt.get('package_version'), curve=loss_curve_png(history, name) if history else None,
                 samples=sample_style, corpus=corpus_style, lengths=lengths, copies=copies, examples=texts[:examples],
                 example_copies=[(r.get('longest_copy'), r.get('novelty_k')) for r in (records or [])[:examples]],
-                notes=notes)
+                notes=notes, readability=readable, facts=flag_facts(ds, m, copies, lengths, readable))
 
 # %% ../nbs/19_report.ipynb #973f36f4
-def style_chart_png(entries:list[dict], # the models' entries (from `model_entry`)
-                   ) -> bytes:            # a PNG image
-    "PNG: mean document length and distinct 4-grams, corpus vs samples, per model."
-    plt = _plt()
-    names = [e['name'] for e in entries]
-    fig, axes = plt.subplots(1, 2, figsize=(min(12, 3 + 1.1 * len(names)) * 1.6, 3.2), dpi=90)
-    x = list(range(len(names)))
-    panels = (('mean_chars', 'mean document length (characters)'), ('distinct4', 'distinct character 4-grams'))
-    for ax, (key, label) in zip(axes, panels):
-        for off, side, colour in ((-0.2, 'corpus', '#9aa5b1'), (0.2, 'samples', '#3b6fd8')):
-            vals = [(e[side] or {}).get(key, math.nan) for e in entries]
-            ax.bar([i + off for i in x], [0 if v != v else v for v in vals], width=0.4, label=side, color=colour)
-        many = len(names) > 4
-        ax.set_xticks(x, names, rotation=30 if many else 0, ha='right' if many else 'center', fontsize=8)
-        ax.set_title(label, fontsize=10); ax.grid(axis='y', alpha=.3)
-    axes[0].legend(fontsize=8)
-    fig.tight_layout()
+def stat_panel_png(names:list[str],     # the models, top to bottom
+                   series:list[tuple],  # (label, values (None: unknown), colour) per series, one value per model
+                   title:str,           # the statistic
+                   log:bool=False,      # a log scale (ratios around 1)
+                   percent:bool=False,  # values are shares, shown as percentages
+                   guides:list=(),      # (x, label, style) vertical lines
+                   band:tuple|None=None, # (lo, hi) shaded: where no flag is raised
+                  ) -> bytes:           # a PNG image
+    "PNG: one statistic, a row per model, a dot per series (joined where there are two)."
+    from matplotlib.ticker import FuncFormatter, PercentFormatter
+    fig, ax = _plt().subplots(figsize=(4.2, 1.25 + 0.24 * len(names)), dpi=90, layout='constrained')
+    y = list(range(len(names)))
+    drawn = lambda v: v is not None and v == v and (v > 0 or not log)        # known, and on the axis
+    pairs = [[(v, i) for i, v in enumerate(vals) if drawn(v)] for _, vals, _ in series]
+    if len(series) == 2:
+        for i in y:
+            a, b = series[0][1][i], series[1][1][i]
+            if drawn(a) and drawn(b): ax.plot([a, b], [i, i], color='#c5cbd3', lw=1.5, zorder=1)
+    for (label, _, colour), pts in zip(series, pairs):
+        if pts: ax.scatter(*zip(*pts), s=22, color=colour, label=label, zorder=2)
+    if band: ax.axvspan(*band, color='#2e9d5b', alpha=.08, label='no flag')
+    for x, label, style in guides:
+        ax.axvline(x, color='#6b7480' if style == ':' else '#c0392b', ls=style, lw=1, label=label)
+    xs = [v for pts in pairs for v, _ in pts] + [x for x, _, _ in guides] + list(band or [])
+    if log:
+        ax.set_xscale('log')
+        lo, hi = min(xs + [0.5]), max(xs + [2.0])
+        ax.set_xlim(lo / 1.3, hi * 1.3); ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f'{v:g}x'))
+        ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ''))
+    elif percent:
+        ax.set_xlim(0, max(xs + [0.1]) * 1.08); ax.xaxis.set_major_formatter(PercentFormatter(1, 0))
+    short = [n if len(n) <= 18 else n[:17] + '…' for n in names]
+    ax.set_yticks(y, short, fontsize=7); ax.set_ylim(len(names) - 0.5, -0.5); ax.tick_params(axis='x', labelsize=7)
+    ax.set_title(title, fontsize=9); ax.grid(axis='x', alpha=.3)
+    if ax.get_legend_handles_labels()[0]: fig.legend(fontsize=7, loc='outside lower center', ncol=3, frameon=False)
     return _png(fig)
+
+# %% ../nbs/19_report.ipynb #8fbe69d0
+def comparison_panels(entries:list[dict], # the models' entries (from `model_entry`)
+                     ) -> list[tuple[str, bytes]]: # (what it shows, PNG) per statistic
+    "One PNG panel per statistic, a row per model: bits/char, lengths against the corpus, copies, words, diversity."
+    names, facts = [e['name'] for e in entries], [e['facts'] for e in entries]
+    col = lambda key: [f.get(key) for f in facts]
+    side = lambda s, key: [(e[s] or {}).get(key) for e in entries]
+    bpcs = [b for b in col('bpc') if b is not None]
+    med = [(statistics.median(bpcs), 'median', ':'), (BPC_MAX_RATIO * statistics.median(bpcs), 'flag above', '--')] \
+        if len(bpcs) >= BPC_MIN_MODELS else []
+    blue, grey = '#3b6fd8', '#8a93a0'
+    panels = [('held-out bits/char', [('model', col('bpc'), blue)], {'guides': med}),
+              ('mean length, samples / corpus', [('samples / corpus', col('mean_ratio'), blue)],
+               {'log': True, 'band': LENGTH_RATIO, 'guides': [(1, 'same', ':')]}),
+              ('median length, samples / corpus', [('samples / corpus', col('median_ratio'), blue)],
+               {'log': True, 'band': LENGTH_RATIO, 'guides': [(1, 'same', ':')]}),
+              ('samples holding a verbatim copy', [('samples', col('copies'), blue)],
+               {'percent': True, 'guides': [(COPY_MAX_SHARE, 'flag above', '--')]}),
+              ('words found in the corpus', [('held-out documents', col('words_reference'), grey),
+                                             ('samples', col('words'), blue)], {'percent': True}),
+              ('distinct character 4-grams', [('corpus', side('corpus', 'distinct4'), grey),
+                                              ('samples', side('samples', 'distinct4'), blue)], {})]
+    return [(title, stat_panel_png(names, series, title, **kw)) for title, series, kw in panels]
 
 # %% ../nbs/19_report.ipynb #22a87f80
 def png_data_uri(png:bytes, # a PNG image
@@ -348,12 +584,25 @@ _CSS = ("body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-seri
         ".sub{color:#5b6472;margin:0 0 20px}\n"
         "table{border-collapse:collapse;background:#fff;font-variant-numeric:tabular-nums}"
         "th,td{padding:5px 10px;border-bottom:1px solid #e3e6eb;text-align:right}\n"
-        "th:first-child,td:first-child{text-align:left}table.summary{font-size:14px}"
-        "table.summary td{white-space:nowrap}table.summary :is(th,td){padding:5px 7px}"
+        "th:first-child,td:first-child{text-align:left}table.summary{font-size:13px;width:100%}"
+        "table.summary td{white-space:nowrap}table.summary :is(th,td){padding:4px 6px}"
         "thead th{background:#eef1f5;font-weight:600;white-space:nowrap}\n"
+        "table.summary thead th{white-space:normal;vertical-align:bottom;line-height:1.2}"
+        "table.summary th.group{text-align:center;border-bottom:2px solid #d5dae1;color:#5b6472;font-weight:500}"
+        "table.summary td:first-child{white-space:normal;overflow-wrap:anywhere;max-width:150px}"
+        "table.summary td:last-child{white-space:normal;max-width:130px}"
+        "table.summary :is(th,td):last-child{text-align:left}\n"
+        "th[data-col]{cursor:pointer;user-select:none}th[data-col]::after{content:' ↕';color:#b0b7c3}"
+        "th[aria-sort=ascending]::after{content:' ▲';color:#1d2330}"
+        "th[aria-sort=descending]::after{content:' ▼';color:#1d2330}\n"
+        ".flag{display:inline-block;background:#fde8dc;color:#8a2c00;border-radius:3px;padding:0 5px;margin:1px 2px;"
+        "font-size:12px;font-weight:600}div.flags ul{margin:4px 0;padding-left:1.2em}div.flags li{margin:4px 0}"
+        ".rule{color:#5b6472;font-size:13px}.ok{color:#256b3f;margin:4px 0}\n"
         ".card{background:#fff;border:1px solid #e3e6eb;border-radius:8px;padding:16px 18px;margin:18px 0;"
         "overflow-x:auto}\n"
         ".grid{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}.grid img{max-width:100%;height:auto}\n"
+        ".panels{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:10px}"
+        ".panels img{width:100%;height:auto}\n"
         ".meta{color:#5b6472;font-size:13px;margin:0 0 12px}"
         ".note{color:#8a4b00;background:#fff6e5;border-radius:4px;padding:4px 8px;margin:4px 0}\n"
         "ol.examples{margin:8px 0 0;padding-left:1.6em}ol.examples li{margin:3px 0}"
@@ -361,19 +610,76 @@ _CSS = ("body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-seri
         "border-radius:3px}\n"
         ".copy{color:#8a93a0;font-size:12px;margin-left:6px}a{color:#2457c5;text-decoration:none}")
 
+_SORT_JS = """document.querySelectorAll('table.sortable').forEach(function (table) {
+  var heads = table.querySelectorAll('th[data-col]');
+  function sortBy(th) {
+    var col = +th.dataset.col, num = th.dataset.type === 'num', body = table.tBodies[0];
+    var dir = th.getAttribute('aria-sort') === 'ascending' ? -1 : 1;
+    heads.forEach(function (h) { h.removeAttribute('aria-sort'); });
+    th.setAttribute('aria-sort', dir > 0 ? 'ascending' : 'descending');
+    var rows = Array.from(body.rows).map(function (r, i) {
+      var v = r.cells[col].dataset.sort;
+      return {r: r, i: i, v: num ? (v === '' ? NaN : parseFloat(v)) : v.toLowerCase()};
+    });
+    rows.sort(function (a, b) {
+      var am = num && isNaN(a.v), bm = num && isNaN(b.v);
+      if (am || bm) return am === bm ? a.i - b.i : (am ? 1 : -1);
+      var c = num ? a.v - b.v : a.v.localeCompare(b.v);
+      return c ? dir * c : a.i - b.i;
+    });
+    rows.forEach(function (x) { body.appendChild(x.r); });
+  }
+  heads.forEach(function (th) {
+    th.addEventListener('click', function () { sortBy(th); });
+    th.addEventListener('keydown', function (e) { if (e.key === 'Enter') sortBy(th); });
+  });
+});"""
+
 # %% ../nbs/19_report.ipynb #6dcd4c19
+_COLUMNS = [   # (group over the header, or None: one header over both rows; the header; sorted as 'num' or 'text')
+    (None, 'model', 'text'), ('corpus and training', 'documents', 'num'), ('corpus and training', 'steps', 'num'),
+    ('corpus and training', 'time', 'num'), (None, 'held-out<br>bits/char', 'num'), ('samples', 'count', 'num'),
+    ('samples', 'copies', 'num'), ('samples', 'words in corpus<br>samples / held-out', 'num'),
+    ('length, samples / corpus', 'mean<br>length', 'num'), ('length, samples / corpus', 'median<br>length', 'num'),
+    ('length, samples / corpus', 'longer than<br>one window', 'num'), (None, 'flags', 'num')]
+
+def _ratio(a, b): return a / b if a is not None and b else None
+
+def _flag_badges(e:dict) -> str:
+    name = html.escape(e['name'])
+    return ''.join(f'<a class="flag" href="#m-{name}-flags" title="{html.escape(f.message)}">{f.code}</a>'
+                   for f in e.get('flags') or [])
+
 def _summary_row(e:dict) -> str:
-    ds, m, c = e['dataset'], e['metrics'], e['copies']
+    ds, m, c, w = e['dataset'], e['metrics'], e['copies'], e.get('readability') or {}
     bpc = f"{_f(m.get('val_bpc'), '{:.3f}')} ± {_f(m.get('val_bpc_se'), '{:.3f}')}"
     samples, corpus = e['lengths']['samples'] or {}, e['lengths']['corpus'] or {}
-    both = lambda k, spec: f"{_f(samples.get(k), spec)} / {_f(corpus.get(k), spec)}"
+    both = lambda k, spec: (f"{_f(samples.get(k), spec)} / {_f(corpus.get(k), spec)}",
+                            _ratio(samples.get(k), corpus.get(k)))
     copies = f"{_f(c['copies'], '{:.0%}')} (≥{c['threshold']})" if c else '–'
     name = html.escape(e['name'])
-    cells = [f'<a href="#m-{name}">{name}</a>', _f(ds.get('docs')), _f(ds.get('n_chars')), _f(ds.get('vocab_size')),
-             _f(m.get('params')), _f(m.get('steps')), _duration(m.get('seconds')), bpc,
-             _f((e['samples'] or {}).get('docs'), '{:,}'), both('mean', '{:.0f}'),
-             both('median', '{:.0f}'), both('longer_than_window', '{:.0%}'), copies]
-    return '<tr class="model">' + ''.join(f'<td>{x}</td>' for x in cells) + '</tr>'
+    cells = [(f'<a href="#m-{name}">{name}</a>', e['name']), (_f(ds.get('docs')), ds.get('docs')),
+             (_f(m.get('steps')), m.get('steps')), (_duration(m.get('seconds')), m.get('seconds')),
+             (bpc, e['facts']['bpc']), (_f((e['samples'] or {}).get('docs'), '{:,}'), (e['samples'] or {}).get('docs')),
+             (copies, c and c['copies']),
+             (f"{_f(w.get('samples'), '{:.0%}')} / {_f(w.get('reference'), '{:.0%}')}",
+              _ratio(w.get('samples'), w.get('reference'))),
+             both('mean', '{:,.0f}'), both('median', '{:,.0f}'), both('longer_than_window', '{:.0%}'),
+             (_flag_badges(e), len(e.get('flags') or []))]
+    sort = lambda v: '' if v is None or (isinstance(v, float) and math.isnan(v)) else html.escape(str(v))
+    return '<tr class="model">' + ''.join(f'<td data-sort="{sort(v)}">{x}</td>' for x, v in cells) + '</tr>'
+
+def _summary_head() -> str:
+    "The two header rows: grouped columns under their group, the others over both rows; every column sortable."
+    top, below = [], []
+    for i, (group, head, kind) in enumerate(_COLUMNS):
+        th = f'<th data-col="{i}" data-type="{kind}" tabindex="0" title="sort by this column">{head}</th>'
+        if group is None: top.append(th.replace('<th ', '<th rowspan="2" ', 1))
+        else:
+            if i == 0 or _COLUMNS[i - 1][0] != group:
+                top.append(f'<th class="group" colspan="{sum(g == group for g, _, _ in _COLUMNS)}">{group}</th>')
+            below.append(th)
+    return f'<thead><tr>{"".join(top)}</tr><tr>{"".join(below)}</tr></thead>'
 
 def _side_by_side(rows:list[tuple], corpus:dict|None, samples:dict|None) -> list[str]:
     "Table rows: a label, then the corpus's and the samples' figure, for each (key, label, format) of `rows`."
@@ -383,7 +689,9 @@ def _side_by_side(rows:list[tuple], corpus:dict|None, samples:dict|None) -> list
 
 def _style_table(e:dict) -> str:
     rows = _side_by_side(_STYLE_ROWS, e['corpus'], e['samples'])
-    c = e['copies']
+    c, w = e['copies'], e.get('readability')
+    if w: rows += _side_by_side([('x', 'words found in the corpus (corpus: held-out)', '{:.1%}')],
+                                dict(x=w['reference']), dict(x=w['samples']))
     if c:
         rows.append(f"<tr><td>verbatim copy ≥ {c['threshold']} chars</td><td></td><td>{c['copies']:.1%}</td></tr>")
         rows.append(f"<tr><td>whole document copied</td><td></td><td>{c['whole']:.1%}</td></tr>")
@@ -407,36 +715,47 @@ def _lengths(e:dict) -> str:
     return f'<h3>Document lengths</h3>{note}<div class="grid">{panel}{table}</div>'
 
 # %% ../nbs/19_report.ipynb #b82beade
+def _flags_box(e:dict) -> str:
+    items = ''.join(f'<li><span class="flag">{f.code}</span> {html.escape(f.message)}<br><span class="rule">'
+                    f'threshold: {html.escape(f.threshold)} · why: {html.escape(f.why)} · '
+                    f'what to do: {html.escape(f.todo)}</span></li>' for f in e.get('flags') or [])
+    body = f'<ul>{items}</ul>' if items else '<p class="ok">No flag raised.</p>'
+    gaps = e.get('unchecked') or []
+    gaps = f'<p class="rule">not checked: {html.escape("; ".join(gaps))}</p>' if gaps else ''
+    return f'<div class="flags" id="m-{html.escape(e["name"])}-flags"><h3>Flags</h3>{body}{gaps}</div>'
+
 def _model_section(e:dict) -> str:
     cfg, m, ds = e['config'], e['metrics'], e['dataset']
     mc, dc = cfg.get('model') or {}, cfg.get('diffusion') or {}
     blocks = f", diffusion in blocks of {dc['block']}" if dc.get('block') else ''
     esc = lambda v: html.escape(str(v))
     meta = (f"{html.escape(e['path'])} · dataset {esc(ds.get('name'))} ({esc(ds.get('file'))}, "
-            f"sha256 {html.escape(str(ds.get('sha256', ''))[:12])}) · "
-            f"{mc.get('n_layer')}×{mc.get('n_embd')}, block {mc.get('block_size')}, "
+            f"sha256 {html.escape(str(ds.get('sha256', ''))[:12])}): {_f(ds.get('docs'))} documents "
+            f"({_f(ds.get('val_docs'))} held out), {_f(ds.get('n_chars'))} characters, "
+            f"vocab {_f(ds.get('vocab_size'))} · "
+            f"{mc.get('n_layer')}×{mc.get('n_embd')}, block {mc.get('block_size')}, {_f(m.get('params'))} parameters, "
             f"{dc.get('graph')}/{dc.get('loss')}{blocks} · "
             f"{_f(m.get('steps'))} steps on {esc(m.get('device'))} · created {esc(e['created'])}")
     name = html.escape(e['name'])
-    curve = f'<img class="curve" alt="loss curve of {name}" src="{png_data_uri(e["curve"])}">' if e['curve'] else ''
+    curve = f'<img class="curve" alt="loss curves of {name}" src="{png_data_uri(e["curve"])}">' if e['curve'] else ''
     notes = ''.join(f'<p class="note">{html.escape(n)}</p>' for n in e['notes'])
     ex = ''.join(f'<li><code>{html.escape(t)}</code><span class="copy">{_copy_note(*k)}</span></li>'
                  for t, k in zip(e['examples'], e['example_copies'] + [(None, None)] * len(e['examples'])))
     examples = f'<h3>First samples</h3><ol class="examples">{ex}</ol>' if ex else ''
     return (f'<section class="card model-detail" id="m-{name}"><h2>{name}</h2><p class="meta">{meta}</p>{notes}'
-            f'<div class="grid">{curve}{_style_table(e)}</div>{_lengths(e)}{examples}</section>')
+            f'{_flags_box(e)}<div class="grid">{curve}{_style_table(e)}</div>{_lengths(e)}{examples}</section>')
 
 # %% ../nbs/19_report.ipynb #c1e66816
-def report_html(entries:list[dict],      # the models' entries (from `model_entry`)
+def report_html(entries:list[dict],      # the models' entries (from `model_entry`); their `flags` are set here
                 title:str='Model report', # the page's title
                ) -> str:                  # the whole page, in HTML
-    "The whole self-contained report page for model `entries` (from `model_entry`)."
-    head = ['model', 'documents', 'characters', 'vocab', 'parameters', 'steps', 'training', 'held-out<br>bits/char',
-            'samples', 'mean<br>length', 'median<br>length', 'longer than<br>one window', 'copies']
-    table = ('<table class="summary"><thead><tr>' + ''.join(f'<th>{h}</th>' for h in head) + '</tr></thead><tbody>'
+    "The whole self-contained report page for model `entries` (from `model_entry`), flagged (`add_flags`)."
+    add_flags(entries)
+    table = (f'<table class="summary sortable">{_summary_head()}<tbody>'
              + ''.join(_summary_row(e) for e in entries) + '</tbody></table>')
-    chart = (f'<img class="chart" alt="style of samples vs corpus" src="{png_data_uri(style_chart_png(entries))}">'
-             if entries else '')
+    panels = ''.join(f'<img class="chart" alt="{html.escape(alt)}" src="{png_data_uri(png)}">'
+                     for alt, png in (comparison_panels(entries) if entries else []))
+    legend = html.escape(flags_legend(entries))
     when = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
     models = f'{len(entries)} model{"s" if len(entries) != 1 else ""}'
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -445,9 +764,11 @@ def report_html(entries:list[dict],      # the models' entries (from `model_entr
             f'<h1>{html.escape(title)}</h1>'
             f'<p class="sub">{models} · written {when} by diffusion_gpt_local {__version__} · '
             'bits/char: held-out ELBO bound ± standard error · lengths (characters): samples / corpus · '
-            'copies: share of samples holding a verbatim span of the corpus</p>'
-            f'<div class="card">{table}</div><div class="card"><h2>Samples vs corpus</h2>{chart}</div>'
-            + ''.join(_model_section(e) for e in entries) + '</main></body></html>\n')
+            'copies: share of samples holding a verbatim span of the corpus · words: share found in the corpus, '
+            'samples / held-out documents · click a header to sort</p>'
+            f'<div class="card">{table}<p class="rule">{legend}</p></div>'
+            f'<div class="card"><h2>Samples vs corpus</h2><div class="panels">{panels}</div></div>'
+            + ''.join(_model_section(e) for e in entries) + f'</main><script>{_SORT_JS}</script></body></html>\n')
 
 # %% ../nbs/19_report.ipynb #1306f292
 def write_report(models_dir:Path,     # the folder of `NAME.pt` checkpoints

@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_trainer.ipynb #57478c22
 from __future__ import annotations
-import contextlib, hashlib, json, signal, threading, time
+import contextlib, hashlib, json, math, signal, sys, threading, time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 import numpy as np, torch
@@ -12,7 +12,7 @@ from tqdm.auto import tqdm
 from .config import Config, DiffGPTError
 from .data import Corpus, Split
 from .diffusion import Graph, Noise
-from .loss import diffusion_loss, training_loss, sample_times
+from .loss import diffusion_loss, training_loss, sample_times, elbo_weight
 from .runtime import (
     World, autocast_dtype, seed_everything, current_world, from_rank0, check_same, rank_rows, micro_batches, rank_seed,
     device_for, reduce_floats, gather_rng, data_parallel, share_cpu)
@@ -23,9 +23,9 @@ from .optim import PAIR_LR_SCALE, lr_at, make_optimizer, MuonAdamW, EMA
 from .evaluate import heldout_bpc
 
 # %% auto #0
-__all__ = ['TrainingInterrupted', 'StopSignals', 'check_trainable', 'estimate_loss', 'Run', 'start_run', 'optimizer_step',
-           'record_step', 'save_state', 'run_steps', 'fit_pair_head', 'plot_history', 'write_outputs', 'run_metrics',
-           'finish_run', 'TrainResult', 'train']
+__all__ = ['HELDOUT_MIN_DOCS', 'TrainingInterrupted', 'StopSignals', 'check_trainable', 'heldout_note', 'estimate_loss', 'Run',
+           'start_run', 'optimizer_step', 'record_step', 'save_state', 'run_steps', 'fit_pair_head', 'draw_history',
+           'plot_history', 'write_outputs', 'run_metrics', 'finish_run', 'TrainResult', 'train']
 
 # %% ../nbs/11_trainer.ipynb #0f827a5b
 class TrainingInterrupted(KeyboardInterrupt):
@@ -64,6 +64,20 @@ def check_trainable(corpus:Corpus,              # the corpus to train on
     if n < block_size:
         raise DiffGPTError(f"{corpus.path}: the corpus holds only {n:,} characters, fewer than one window "
                            f"(model.block_size={block_size}); add text or lower model.block_size")
+
+HELDOUT_MIN_DOCS = 20   # fewer held-out documents than this: the held-out figure rests on too few
+
+def heldout_note(val_docs:int,  # documents held out for validation (`corpus.meta['val_docs']`)
+                 docs:int,      # documents in the corpus
+                ) -> str|None:  # one line: the count and share held out, and what to do; None if enough
+    "Why the held-out split is too small to compare models on, in one line; None with `HELDOUT_MIN_DOCS` or more."
+    if val_docs >= HELDOUT_MIN_DOCS: return None
+    if not val_docs:
+        return (f"no document of {docs:,} is held out: the held-out bits/char is measured on training text; "
+                "add documents or raise data.val_fraction")
+    return (f"only {val_docs:,} of {docs:,} documents ({val_docs / max(1, docs):.1%}) are held out: the held-out "
+            f"bits/char rests on {'one document' if val_docs == 1 else 'them'} (fewer than {HELDOUT_MIN_DOCS}); "
+            "add documents or raise data.val_fraction")
 
 def _fingerprint(cfg:Config, corpus:Corpus) -> str:
     "The corpus's sha256 and a hash of every setting but `paths`, short: what every process of a run must share."
@@ -160,10 +174,10 @@ def start_run(cfg:Config,                # the settings
                state_file, prog, start=prog.step, t0=time.time())
 
 # %% ../nbs/11_trainer.ipynb #9bda35cf
-def _accumulate(run:Run, x0:torch.Tensor, x_t:torch.Tensor, t:torch.Tensor) -> tuple:
-    "Backward passes over this process's micro-batches of the batch; its share of the loss and of the pair head's loss."
+def _accumulate(run:Run, x0:torch.Tensor, x_t:torch.Tensor, t:torch.Tensor, w:torch.Tensor|None) -> tuple:
+    "Backward passes over this process's micro-batches; its share of the loss, the pair head's loss and the ELBO."
     B, T, world, pieces = run.cfg.train.batch_size, run.cfg.model.block_size, run.world, run.pieces
-    tot, ptot = 0.0, 0.0
+    tot, ptot, etot = 0.0, 0.0, 0.0
     for i, rows in enumerate(pieces):                              # this process's rows; all-reduce after the last
         with run.net.no_sync() if world.size > 1 and i < len(pieces) - 1 else contextlib.nullcontext():
             with torch.autocast(run.device.type, dtype=run.amp, enabled=run.amp is not None):
@@ -174,11 +188,12 @@ def _accumulate(run:Run, x0:torch.Tensor, x_t:torch.Tensor, t:torch.Tensor) -> t
             (loss if pair is None else loss + pair).backward()   # the pair head's loss moves only its own weights
         tot = tot + loss.detach()
         if pair is not None: ptot = ptot + pair.detach()
-    return tot, ptot
+        if w is not None: etot = etot + (per_seq.detach().float() * w[rows]).mean() * share / T   # not in the graph
+    return tot, ptot, etot if w is not None else None
 
 def optimizer_step(run:Run,     # the session
                    step:int,    # the optimizer step, counted from 0
-                  ) -> tuple:   # this process's loss and pair-head loss of the step (0-d tensors, or 0.0 for none)
+                  ) -> tuple:   # this process's loss, pair-head loss (0.0: none) and ELBO (None: unknown) of the step
     "One optimizer step: the learning rate, the batch and its corruption, the backward passes, clipping, the EMA."
     cfg, tc, g_data, g_noise = run.cfg, run.cfg.train, run.gens['data'], run.gens['noise']
     B, T = tc.batch_size, cfg.model.block_size
@@ -189,28 +204,31 @@ def optimizer_step(run:Run,     # the session
     t = sample_times(B, cfg.diffusion.t_eps, g_noise, run.device)
     x_t = run.graph.corrupt(x0, run.noise.total(t), g_noise)
     run.opt.zero_grad(set_to_none=True)
-    tot, ptot = _accumulate(run, x0, x_t, t)
+    w = elbo_weight(run.noise, t, run.objective, cfg.diffusion.loss)     # read off the same losses: no draw, no grad
+    tot, ptot, etot = _accumulate(run, x0, x_t, t, w)
     if tc.grad_clip > 0:
         torch.nn.utils.clip_grad_norm_([p for n, p in run.model.named_parameters() if not n.startswith('pair.')],
                                        tc.grad_clip)
     run.opt.step()
     if run.ema: run.ema.update(run.model, step)
-    return tot, ptot
+    return tot, ptot, etot
 
 # %% ../nbs/11_trainer.ipynb #e2f78bc8
 def record_step(run:Run,      # the session
                 step:int,     # the optimizer step just taken, counted from 0
                 tot,          # this process's loss of the step
                 ptot,         # this process's pair-head loss of the step
+                etot=None,    # this process's ELBO of the step's batch (None: not known for this objective)
                ) -> tuple:    # the step's record (appended to the history) and whether it was the last
     "Sum the step's losses over the processes, keep the smoothed loss, validate when due; the record and 'last?'."
     tc, world, prog = run.cfg.train, run.world, run.prog
     over = world.main and bool(tc.max_minutes) and run.spent() > 60 * tc.max_minutes   # rank 0's clock decides
-    li, over, lp = reduce_floats([tot, over, ptot], world, run.device)
+    li, over, lp, le = reduce_floats([tot, over, ptot, 0.0 if etot is None else etot], world, run.device)
     li /= world.size
     prog.smooth = li if prog.smooth is None else 0.95 * prog.smooth + 0.05 * li
     last = step == tc.max_iters - 1 or over > 0
     rec = dict(step=step + 1, train=li)
+    if etot is not None: rec['train_elbo'] = le / world.size          # the same batch's ELBO integrand, nats/char
     if getattr(run.model, 'pair', None) is not None: rec['pair'] = lp / world.size   # nats per character it wrote
     if world.main and ((step + 1) % tc.eval_interval == 0 or last):
         rec['val'] = estimate_loss(run.model, run.graph, run.noise, run.val, run.cfg, run.device, run.amp)
@@ -302,23 +320,49 @@ def fit_pair_head(model:torch.nn.Module,  # a model with a pair head (`model.pai
                 loss_first=float(np.mean(first)) if first else None, loss_last=float(np.mean(last)) if last else None)
 
 # %% ../nbs/11_trainer.ipynb #e13c6f13
-def plot_history(history:list,   # the loss records: `step`, `train` and, at validations, `val`
+def _smoothed(pairs:list) -> tuple:
+    "Steps and values of (step, value) `pairs`, as a moving average over a twenty-fifth of them."
+    steps, vals = [s for s, _ in pairs], np.array([v for _, v in pairs], dtype=float)
+    k = max(1, len(vals) // 25)
+    return steps[k - 1:], np.convolve(vals, np.ones(k) / k, mode='valid')
+
+def _bits_axis(ax):
+    "A right-hand axis reading the nats/char of `ax` in bits/char."
+    ax.secondary_yaxis('right', functions=(lambda n: n / math.log(2), lambda b: b * math.log(2))).set_ylabel(
+        'bits/char', fontsize=9)
+
+def draw_history(history:list,          # the loss records: `step`, `train`, `train_elbo`, and `val` where validated
+                 title:str,             # the figure's title
+                 size:tuple=(6, 3.5),   # one panel's size in inches (an older history gets two)
+                 dpi:int=100,           # its resolution
+                ):                      # a matplotlib figure
+    "The training batches' ELBO against the held-out ELBO per evaluation; an older history as two separate panels."
+    import matplotlib; matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    elbo = [(h['step'], h['train_elbo']) for h in history if 'train_elbo' in h]
+    val = [(h['step'], h['val']) for h in history if 'val' in h]
+    if elbo: fig, ax = plt.subplots(figsize=size, dpi=dpi); axes = (ax, ax)
+    else: fig, axes = plt.subplots(1, 2, figsize=(size[0] * 1.7, size[1]), dpi=dpi)
+    train = elbo or [(h['step'], h['train']) for h in history]
+    axes[0].plot(*_smoothed(train), lw=1, label='training batches, ELBO' if elbo else 'training loss (flat weighting)')
+    if val: axes[1].plot(*zip(*val), 'o-', ms=3, color='C1', label='held-out ELBO at each evaluation')
+    if not elbo:
+        axes[0].set_ylabel('nats/char (no bound)', fontsize=9)
+        axes[0].set_title('training loss: flat weighting (not an ELBO)', fontsize=9)
+        axes[1].set_title('held-out ELBO at each evaluation', fontsize=9)
+    for ax in dict.fromkeys(axes):
+        ax.set_xlabel('step'); ax.grid(alpha=.3); ax.legend(fontsize=7); ax.tick_params(labelsize=8)
+    axes[1].set_ylabel('ELBO, nats/char', fontsize=9); _bits_axis(axes[1])
+    fig.suptitle(title, fontsize=10); fig.tight_layout()
+    return fig
+
+def plot_history(history:list,   # the loss records: `step`, `train`, `train_elbo` and, at validations, `val`
                  title:str,      # the plot's title
                  path:Path,      # the PNG to write
                 ):
-    "Save the training and validation loss curves as a PNG."
-    import matplotlib; matplotlib.use('Agg')
+    "Save the loss curves (`draw_history`) as a PNG."
     import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(6, 3.5), dpi=100)
-    steps = [h['step'] for h in history]
-    tr = np.array([h['train'] for h in history])
-    k = max(1, len(tr) // 50)
-    smooth = np.convolve(tr, np.ones(k) / k, mode='valid')
-    ax.plot(steps[k - 1:], smooth, label='train (smoothed)', lw=1)
-    v = [(h['step'], h['val']) for h in history if 'val' in h]
-    if v: ax.plot(*zip(*v), 'o-', label='validation', ms=3)
-    ax.set(xlabel='step', ylabel='loss (nats/char, ELBO integrand)', title=title); ax.grid(alpha=.3); ax.legend()
-    fig.tight_layout()
+    fig = draw_history(history, title)
     atomic_write(path, lambda f: fig.savefig(f, format='png')); plt.close(fig)
 
 def write_outputs(ckpt:dict,   # the checkpoint (`make_checkpoint`)
@@ -386,6 +430,8 @@ def train(cfg:Config,                # the settings
          ) -> TrainResult:
     "Train a model on `corpus` as `cfg` says, with every process of the `current_world`; rank 0 writes the files."
     run = start_run(cfg, corpus, out_path, resume)
+    if progress and run.world.main and (note := heldout_note(corpus.meta['val_docs'], corpus.meta['docs'])):
+        print(f"{corpus.name}: warning: {note}", file=sys.stderr, flush=True)
     with StopSignals() as stop: interrupted = run_steps(run, stop, progress, callback)
     saved = (f"; training state saved to {state_path(out_path)}: run the same command again to continue"
              if out_path is not None else '')

@@ -1,7 +1,10 @@
 """Take the README's screenshots (nbs/images/) in headless Chromium: a chapter of the documentation
-site and a model report. Build both first (`diffgpt_docs`, `diffgpt_report`), then run
+site and a model report (its summary table with the flags, its comparison panels, one model's
+section). Build both first (`diffgpt_docs`, `diffgpt_report`), then run
 
     python3 tests/make_screenshots.py --site _docs --report outputs/report.html
+
+`--site none` or `--report none` skips that one.
 """
 import argparse, sys, time
 from pathlib import Path
@@ -12,14 +15,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--site', default=str(ROOT/'_docs'), help='a built site (default: _docs)')
+    p.add_argument('--site', default=str(ROOT/'_docs'), help='a built site (default: _docs; none: skip it)')
     p.add_argument('--page', default='loss.html', help='the chapter to show (default: %(default)s)')
     p.add_argument('--scroll', default='Absorbing graph', help='scroll to the heading with this text (default: %(default)s)')
-    p.add_argument('--report', default=str(ROOT/'outputs'/'report.html'), help='a written report (default: outputs/report.html)')
+    p.add_argument('--report', default=str(ROOT/'outputs'/'report.html'),
+                   help='a written report (default: outputs/report.html; none: skip it)')
     p.add_argument('--section', default='section.model-detail:nth-of-type(3)', help="the report's model section to show (CSS selector)")
-    p.add_argument('--out', default=str(ROOT/'nbs'/'images'), help='folder for docs_model.png, report.png and report_model.png')
+    p.add_argument('--out', default=str(ROOT/'nbs'/'images'),
+                   help='folder for docs_model.png, report.png, report_panels.png and report_model.png')
     a = p.parse_args()
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
+    if a.site != 'none': site_shot(a, out)
+    if a.report != 'none': report_shots(a, out)
+
+def site_shot(a, out:Path):
+    "docs_model.png: a chapter of the site, scrolled to a heading."
     with serve(a.site) as base, Chromium(width=1280, height=860) as b:
         b.goto(f'{base}/{a.page}')
         b.wait_for("window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0", timeout=60)
@@ -28,10 +38,15 @@ def main():
                    "window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY - 70); })()")   # one scroll down: no 'back to top' button
         time.sleep(1.0)                                                      # let the header's title transition finish
         print(b.screenshot(out/'docs_model.png'))
+
+def report_shots(a, out:Path):
+    "report.png (the summary table and its flags), report_panels.png (the comparison panels), report_model.png (a section)."
     with Chromium(width=1280, height=900) as b:
         b.goto(Path(a.report).resolve().as_uri())
         print(b.screenshot(out/'report.png'))
-        b.eval(f"(() => {{ const s = document.querySelector({a.section!r}); window.scrollTo(0, s.getBoundingClientRect().top + window.scrollY - 10); }})()")
-        print(b.screenshot(out/'report_model.png'))
+        for selector, name in (('.panels', 'report_panels.png'), (a.section, 'report_model.png')):
+            b.eval(f"(() => {{ const s = document.querySelector({selector!r}); "
+                   "window.scrollTo(0, s.getBoundingClientRect().top + window.scrollY - 10); })()")
+            print(b.screenshot(out/name))
 
 if __name__ == '__main__': main()

@@ -164,17 +164,123 @@ def test_report(browser, tmp_path, monkeypatch):
     assert browser.eval("document.querySelectorAll('table.summary tbody tr.model').length") == 2
     assert browser.eval("Array.from(document.querySelectorAll('tr.model td:first-child')).map(td => td.textContent)") == ['commits', 'reviews']
     imgs = browser.eval("Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])")
-    assert len(imgs) == 5 and all(c and w > 100 and h > 100 for c, w, h in imgs), imgs   # chart, 2 curves, 2 lengths
+    assert len(imgs) == 10 and all(c and w > 100 and h > 100 for c, w, h in imgs), imgs   # 6 panels, 2 curves, 2 lengths
     panels = browser.eval("Array.from(document.querySelectorAll('section.model-detail img.lengths'))"
                           ".map(i => [i.closest('section').id, i.complete, i.naturalWidth, i.naturalHeight])")
     assert [p[0] for p in panels] == ['m-commits', 'm-reviews'], panels        # one length panel per model, loaded
     assert all(c and w > 300 and h > 200 for _, c, w, h in panels), panels
     assert browser.eval("document.querySelectorAll('section.model-detail table.lengths tbody tr').length") == 10
-    heads = browser.eval("Array.from(document.querySelectorAll('table.summary thead th')).map(th => th.innerText.replace(/\\s+/g, ' '))")
-    assert heads[-4:-1] == ['mean length', 'median length', 'longer than one window'], heads   # samples / corpus
+    heads = browser.eval("Array.from(document.querySelectorAll('table.summary thead th')).map(th => th.innerText.replace(/\\s+/g, ' ').replace(/ [↕▲▼]$/, ''))")
+    assert heads[-3:] == ['mean length', 'median length', 'longer than one window'], heads   # under 'length, samples / corpus'
+    assert 'length, samples / corpus' in heads, heads
     assert browser.eval("document.querySelectorAll('section.model-detail ol.examples li').length") == 10
     mine = browser.requests_from(url)      # a page opened before may still fetch its favicon: not the report's doing
     assert url in mine, browser.requests
     assert [u for u in mine if u != url and not u.startswith('data:')] == [] and browser.errors == [], (mine, browser.errors)
     browser.screenshot(tmp_path/'report.png')
     assert (tmp_path/'report.png').stat().st_size > 20_000
+
+
+SHAPES_CONFIG = ('defaults:\n  seed: 0\n  data: {val_fraction: 0.2}\n'
+                 '  model: {n_layer: 1, n_head: 2, n_embd: 16, block_size: 64, cond_dim: 8}\n'
+                 '  train: {batch_size: 8, max_iters: 20, eval_interval: 10, eval_iters: 1, eval_windows: 4}\n'
+                 '  sample: {steps: 8, batch_size: 8}\n')
+
+def corpora_of_many_shapes(rng) -> dict:
+    "Fifteen small corpora of different shapes: short and long documents, few documents, tiny and huge alphabets, one to copy."
+    words = ("the of and to in is it that for was on are with as his they be at one have this from or had by word but what "
+             "some we can out other were all there when up use your how said each she which do their time if will way").split()
+    sent = lambda n: ' '.join(rng.choice(words) for _ in range(n)).capitalize() + '.'
+    subjects = ["Fix typo in driver", "Add scheduler tests", "Remove old option", "Bump API version", "Fix resize race"]
+    return {
+        'commits': [rng.choice(subjects) for _ in range(200)],
+        'reviews': [sent(rng.randint(12, 25)) for _ in range(200)],
+        'verses': [f"{rng.randint(1, 30)}:{rng.randint(1, 40)} " + sent(rng.randint(8, 20)) for _ in range(200)],
+        'long_documents': [' '.join(sent(rng.randint(8, 20)) for _ in range(rng.randint(15, 30))) for _ in range(60)],
+        'few_documents': [sent(rng.randint(6, 12)) for _ in range(12)],                      # 2 held out: `heldout`
+        'dna': [''.join(rng.choice('ACGT') for _ in range(rng.randint(30, 60))) for _ in range(200)],
+        'digits': [' '.join(str(rng.randint(0, 999)) for _ in range(rng.randint(3, 10))) for _ in range(200)],
+        'noise': [''.join(chr(0x4e00 + rng.randrange(600)) for _ in range(rng.randint(20, 40))) for _ in range(200)],  # `bpc`
+        'copier': ['a' * rng.randint(40, 80) for _ in range(200)],                           # one letter: every sample copies
+        'a_model_with_a_rather_long_name_2024': [sent(rng.randint(5, 10)) for _ in range(200)],
+        'haiku': [' / '.join(sent(rng.randint(2, 4)) for _ in range(3)) for _ in range(200)],
+        'csv_rows': [f"{i},{rng.choice(words)},{rng.randint(1, 99)}" for i in range(200)],
+        'urls': [f"https://{rng.choice(words)}.example.org/{rng.choice(words)}/{rng.randint(1, 999)}" for _ in range(200)],
+        'recipes': [f"Mix {rng.randint(1, 9)} cups of {rng.choice(words)} with {rng.choice(words)}; bake {rng.randint(10, 60)} min."
+                    for _ in range(200)],
+        'questions': ['How do I ' + sent(rng.randint(3, 8))[:-1].lower() + '?' for _ in range(200)]}
+
+def test_report_many_models(browser, tmp_path, monkeypatch):
+    "Fifteen tiny models of different shapes: the report fits 1,280 px, every image loads, the table sorts, each flag shows where built."
+    import random
+    from diffusion_gpt_local.cli import train_main, generate_main
+    from diffusion_gpt_local.report import report_main
+    monkeypatch.chdir(tmp_path)
+    (tmp_path/'datasets').mkdir()
+    shapes = corpora_of_many_shapes(random.Random(0))
+    for name, docs in shapes.items(): (tmp_path/'datasets'/f'{name}.txt').write_text('\n'.join(docs) + '\n')
+    (tmp_path/'config.yaml').write_text(SHAPES_CONFIG)
+    outs = {}
+    for key, fn, argv in (('train', train_main, ['--all']), ('generate', generate_main, ['--all', '--samples', '5', '--max-copy', '0']),
+                          ('copier', generate_main, ['--model', 'models/copier.pt', '--samples', '5', '--max-copy', '0',
+                                                     '--prefix', 'a' * 24, '--quiet']),   # 24 letters of the corpus: copies
+                          ('report', report_main, ['--quiet'])):
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err): assert fn(argv) == 0, (key, err.getvalue()[-2000:])
+        outs[key] = (out.getvalue(), err.getvalue())
+    table_flags = lambda text: {l.split()[0].removeprefix('models/').removesuffix('.pt'): l for l in text.splitlines()[1:]}
+    train_rows, gen_rows = table_flags(outs['train'][0]), table_flags(outs['generate'][0])
+    assert 'few_documents: warning: only 2 of 12 documents (16.7%) are held out' in outs['train'][1]   # said at training time
+    assert ' heldout ' in train_rows['few_documents'] and ' bpc ' in train_rows['noise'], outs['train'][0]
+    assert ' heldout ' not in train_rows['reviews'] and ' bpc ' not in train_rows['reviews'], outs['train'][0]
+    assert outs['train'][0].splitlines()[-1].startswith('flags: heldout = fewer than 20 documents held out; bpc = ')
+    assert 'short' in gen_rows['long_documents'] and outs['generate'][0].splitlines()[-1].startswith('flags: ')
+    assert ' copies ' in outs['copier'][0].splitlines()[1], outs['copier'][0]            # the copier's own table
+    url = (tmp_path/'outputs'/'report.html').as_uri()
+    browser.clear(); browser.goto(url)
+    names = browser.eval("Array.from(document.querySelectorAll('tr.model td:first-child')).map(td => td.textContent)")
+    assert names == sorted(shapes), names
+    # the page fits a 1,280-pixel window: nothing wider than the window, every table and image inside its card
+    assert browser.eval("window.innerWidth") == 1280
+    assert browser.eval("document.documentElement.scrollWidth") <= 1280
+    over = browser.eval("""Array.from(document.querySelectorAll('.card table, .card img')).filter(e => {
+        const card = e.closest('.card'), r = e.getBoundingClientRect(), c = card.getBoundingClientRect();
+        return r.left < c.left - 0.5 || r.right > c.right + 0.5 || card.scrollWidth > card.clientWidth;
+      }).map(e => [e.tagName, e.className, e.closest('.card').id || e.closest('.card').className])""")
+    assert over == [], over
+    imgs = browser.eval("Array.from(document.images).map(i => [i.className, i.complete, i.naturalWidth, i.naturalHeight])")
+    assert len(imgs) == 6 + 15 + 15 and all(c and w > 100 and h > 100 for _, c, w, h in imgs), imgs   # panels, curves, lengths
+    # sorting: a header click sorts by it, ascending then descending, numbers as numbers, ties in their order, an arrow
+    click = lambda text: browser.eval(f"""(() => {{ const th = Array.from(document.querySelectorAll('table.summary th[data-col]'))
+        .find(t => t.innerText.replace(/\\s+/g, ' ').startsWith({text!r})); th.click();
+        return getComputedStyle(th, '::after').content; }})()""")
+    column = lambda i: browser.eval(f"Array.from(document.querySelectorAll('tr.model')).map(r => r.cells[{i}].dataset.sort)")
+    assert '▲' in click('held-out bits/char')
+    bpc = [float(v) for v in column(4)]
+    assert bpc == sorted(bpc) and len(bpc) == 15, bpc
+    assert '▼' in click('held-out bits/char') and [float(v) for v in column(4)] == sorted(bpc, reverse=True)
+    click('documents')
+    docs = [int(v) for v in column(1)]
+    assert docs == sorted(docs) and docs[0] == 12 and docs[1] == 60, docs     # numeric: 12 < 60 < 200, not '12' < '200' < '60'
+    before = column(0)
+    click('steps')                                                            # all 20: a stable sort keeps the order
+    assert column(0) == before
+    click('model'); assert column(0) == sorted(shapes)
+    assert browser.eval("document.querySelectorAll('table.summary th[aria-sort]').length") == 1
+    # each flag shows on the model built to trip it, in the table and in the model's section
+    flags = browser.eval("""Object.fromEntries(Array.from(document.querySelectorAll('tr.model')).map(r =>
+        [r.cells[0].textContent, Array.from(r.querySelectorAll('a.flag')).map(a => a.textContent)]))""")
+    sections = browser.eval("""Object.fromEntries(Array.from(document.querySelectorAll('div.flags')).map(d =>
+        [d.id.slice(2, -6), Array.from(d.querySelectorAll('li .flag')).map(s => s.textContent)]))""")
+    assert flags == sections, (flags, sections)
+    assert 'heldout' in flags['few_documents'] and 'bpc' in flags['noise'] and 'copies' in flags['copier'], flags
+    assert 'short' in flags['long_documents'] and 'words' in flags['reviews'], flags
+    assert [n for n, f in flags.items() if 'bpc' in f] == ['noise'] and 'heldout' not in flags['reviews'], flags
+    why = browser.eval("document.querySelector('#m-copier-flags li').innerText")
+    assert 'threshold: more than 20% of samples' in why and 'why: ' in why and 'what to do: ' in why, why
+    browser.eval("document.querySelector('a.flag[href=\"#m-copier-flags\"]').click()")      # a badge leads to its section
+    assert browser.eval("location.hash") == '#m-copier-flags'
+    mine = browser.requests_from(url)
+    assert [u for u in mine if u != url and not u.startswith('data:')] == [] and browser.errors == [], (mine, browser.errors)
+    browser.eval("window.scrollTo(0, 0)"); browser.screenshot(tmp_path/'report_many.png')
+    assert (tmp_path/'report_many.png').stat().st_size > 20_000
