@@ -107,9 +107,10 @@ class CpuShare:
 _share: CpuShare|None = None
 
 def share_cpu() -> int:   # the threads in use now
-    "The training, evaluation and sampling loops call this each step: `CpuShare.tick` of the process's one instance."
+    """The training, evaluation and sampling loops call this each step: `CpuShare.tick` of the process's one instance;
+    nothing at all where `OMP_NUM_THREADS` is set (the user pinned the threads: runs repeat bit for bit)."""
     global _share
-    if _share is None: _share = CpuShare()
+    if _share is None: _share = CpuShare(1 if 'OMP_NUM_THREADS' in os.environ else None)
     return _share.tick()
 
 def sharing(items):   # an iterable: the batches of a loop
