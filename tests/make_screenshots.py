@@ -2,6 +2,10 @@
 site and a model report. Build both first (`diffgpt_docs`, `diffgpt_report`), then run
 
     python3 tests/make_screenshots.py --site _docs --report outputs/report.html
+
+A collection (`diffgpt_collect`): its gallery, and a token page caught while it replays its denoising:
+
+    python3 tests/make_screenshots.py --collection collections/nova_commits --only-collection
 """
 import argparse, sys, time
 from pathlib import Path
@@ -18,8 +22,12 @@ def main():
     p.add_argument('--report', default=str(ROOT/'outputs'/'report.html'), help='a written report (default: outputs/report.html)')
     p.add_argument('--section', default='section.model-detail:nth-of-type(3)', help="the report's model section to show (CSS selector)")
     p.add_argument('--out', default=str(ROOT/'nbs'/'images'), help='folder for docs_model.png, report.png and report_model.png')
+    p.add_argument('--collection', help='a collection folder: also collection.png (its gallery) and token.png (token 0 denoising)')
+    p.add_argument('--only-collection', action='store_true', help='only the collection screenshots')
     a = p.parse_args()
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
+    if a.collection: collection_shots(Path(a.collection), out)
+    if a.only_collection: return
     with serve(a.site) as base, Chromium(width=1280, height=860) as b:
         b.goto(f'{base}/{a.page}')
         b.wait_for("window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0", timeout=60)
@@ -33,5 +41,15 @@ def main():
         print(b.screenshot(out/'report.png'))
         b.eval(f"(() => {{ const s = document.querySelector({a.section!r}); window.scrollTo(0, s.getBoundingClientRect().top + window.scrollY - 10); }})()")
         print(b.screenshot(out/'report_model.png'))
+
+def collection_shots(folder:Path, out:Path):
+    "The gallery, and token 0's page about 40% into its replay (masked dots and written characters side by side)."
+    with Chromium(width=1280, height=720) as b:
+        b.goto((folder/'index.html').resolve().as_uri())
+        print(b.screenshot(out/'collection.png'))
+    with Chromium(width=900, height=420) as b:
+        b.goto((folder/'tokens'/'0.html').resolve().as_uri())
+        time.sleep(1.2)                                                      # the replay runs 3 s
+        print(b.screenshot(out/'token.png'))
 
 if __name__ == '__main__': main()
