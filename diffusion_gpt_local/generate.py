@@ -250,7 +250,7 @@ class _Keeper:
 
     def offer(self, text:str, batch:int, row:int, raw:tuple|None=None) -> bool:
         """Keep `text` (from `row` of batch `batch`) if it passes every filter; count it as rejected otherwise. `raw`:
-        the piece of stream it came from and its characters' steps (`Settled`), which give the record's `unmasked_at`."""
+        the piece of stream it came from and its characters' steps (`Settled`): the record's `unmasked_at`."""
         text = clean_text(text, self.prompt); self.res.candidates += 1
         why = ('short' if len(text) < self.min_chars else 'long' if len(text) > self.max_chars
                else 'duplicate' if self.unique and text in self.seen else None)
