@@ -386,7 +386,7 @@ def generate_parser() -> argparse.ArgumentParser:  # the parser of `diffgpt_gene
 RECORD_FIELDS = dict(index=int, text=str, chars=int, model=str, model_sha256=str, dataset=str, dataset_sha256=str,
                      seed=int, batch=int, row=int, sampler=str, steps=int, temperature=float, top_p=float,
                      remask_noise=float, prompt=(dict, type(None)), longest_copy=(int, type(None)),
-                     novelty_k=(int, type(None)))
+                     novelty_k=(int, type(None)), unmasked_at=(list, type(None)))
 
 def checkpoint_summary(path:Path,  # the checkpoint file
                        ckpt:dict,  # its contents (`load_checkpoint`)
@@ -478,7 +478,8 @@ def sample_records(path:Path,      # the checkpoint
     base = dict(model=str(path), model_sha256=file_sha256(path), dataset=ds['name'], dataset_sha256=ds['sha256'],
                 seed=seed, **g.settings, prompt=prompt.as_dict(), novelty_k=novelty.k if novelty else None)
     records = [dict(index=i, text=s['text'], chars=len(s['text']), **base, batch=s['batch'], row=s['row'],
-                    longest_copy=s.get('longest_copy')) for i, s in enumerate(g.samples)]
+                    longest_copy=s.get('longest_copy'), unmasked_at=s.get('unmasked_at'))
+               for i, s in enumerate(g.samples)]
     return [{k: r[k] for k in RECORD_FIELDS} for r in records]
 
 def write_samples(out:Path,            # NAME_samples.txt; the records go beside it, in NAME_samples.jsonl

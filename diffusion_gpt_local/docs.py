@@ -10,6 +10,7 @@ import yaml
 from .config import Config, DiffGPTError, read_config_file, _yaml_numbers
 from .cli import run_cli, train_parser, generate_parser, eval_parser
 from .report import report_parser
+from .collect import collect_parser
 
 # %% auto #0
 __all__ = ['CLI_TOOLS', 'RESULTS', 'MATHJAX_CONFIG', 'page_name', 'chapters', 'rewrite_links', 'proc_notebook', 'config_sections',
@@ -255,7 +256,7 @@ def docs_parser() -> argparse.ArgumentParser: # the parser of `diffgpt_docs`
     return p
 
 CLI_TOOLS = [('diffgpt_train', train_parser), ('diffgpt_generate', generate_parser), ('diffgpt_eval', eval_parser),
-             ('diffgpt_report', report_parser), ('diffgpt_docs', docs_parser)]
+             ('diffgpt_report', report_parser), ('diffgpt_collect', collect_parser), ('diffgpt_docs', docs_parser)]
 
 # %% ../nbs/21_docs.ipynb #387f7247
 def _option_row(a:argparse.Action) -> str:

@@ -15,8 +15,8 @@ from .sampler import ReverseSettings, resolve_sampler, sample_ids
 
 # %% auto #0
 __all__ = ['split_documents', 'trim_tail', 'Prompt', 'prompt_ids', 'doc_offset', 'mean_doc_chars', 'max_doc_chars', 'StreamPlan',
-           'stream_plan', 'clean_text', 'Generation', 'sample_settings', 'reverse_settings', 'generate_samples',
-           'generate_documents']
+           'stream_plan', 'clean_text', 'Generation', 'sample_settings', 'reverse_settings', 'Settled', 'stream_pieces',
+           'align_steps', 'generate_samples', 'generate_documents']
 
 # %% ../nbs/13_generate.ipynb #76b3115a
 def split_documents(text:str,                 # a decoded sampled stream
@@ -179,7 +179,7 @@ def clean_text(text:str,                  # a document as sampled
 @dataclass
 class Generation:
     "What `generate_samples` made: the kept samples, and how many candidates each filter rejected."
-    samples: list[dict]                 # text, batch, row (+ longest_copy with a novelty check)
+    samples: list[dict]                 # text, batch, row, unmasked_at (+ longest_copy with a novelty check)
     candidates: int = 0                 # documents sampled in all
     rejected: dict = field(default_factory=lambda: dict(short=0, long=0, duplicate=0, copy=0))   # by filter
     network_calls_per_sample: float = 0.0   # whole-window network passes per kept sample
@@ -207,6 +207,38 @@ def reverse_settings(lm,                    # a `LoadedModel`
     return ReverseSettings(**sample_settings(lm, sc), cache=sc.cache if cache is None else cache,
                            amp=autocast_dtype(sc.dtype, torch.device(device)), t_eps=lm.cfg.diffusion.t_eps)
 
+# %% ../nbs/13_generate.ipynb #5d2b9f14
+class Settled:
+    "The sampler's `trace` hook that keeps, per stream position, the step at which its id last changed."
+    def __init__(self): self.prev = self.at = None   # the last state seen; the steps (B, length), 0 from the start
+
+    def __call__(self, step:int, ids:torch.Tensor):
+        if self.prev is None: self.prev, self.at = ids.clone(), torch.zeros_like(ids); return
+        changed = ids != self.prev
+        self.at[changed] = step; self.prev.copy_(ids)
+
+def stream_pieces(text:str,                    # a decoded stream (one character per id)
+                  steps:list[int]|None,        # the step each of its characters took its final value (or None)
+                 ) -> list[tuple]:             # (piece, its steps) between separators, the unfinished tail last
+    "The pieces of `text` between separators, each with its characters' steps."
+    pieces, pos = [], 0
+    for p in text.split(SEP):
+        pieces.append((p, None if steps is None else steps[pos:pos + len(p)])); pos += len(p) + 1
+    return pieces
+
+def align_steps(text:str,                 # a kept document: `raw` with characters dropped
+                raw:str,                  # the piece of stream it came from
+                steps:list[int]|None,     # the step each character of `raw` took its final value
+               ) -> list[int]|None:       # the steps of `text`'s characters (None: not a subsequence)
+    "The steps of the characters of `text`, matched in order against the piece `raw` it was cleaned from."
+    if steps is None or len(steps) != len(raw): return None
+    out, j = [], 0
+    for c in text:
+        while j < len(raw) and raw[j] != c: j += 1
+        if j == len(raw): return None
+        out.append(steps[j]); j += 1
+    return out
+
 # %% ../nbs/13_generate.ipynb #0d9fe51d
 class _Keeper:
     "The filters of `generate_samples`: it offers each document to them, keeps those that pass and counts the others."
@@ -216,35 +248,43 @@ class _Keeper:
         if prompt.prefix and not prompt.sized: self.min_chars = max(self.min_chars, len(prompt.prefix) + 1)
         self.max_chars, self.unique, self.max_copy = max_chars, sc.unique, sc.max_copy
 
-    def offer(self, text:str, batch:int, row:int) -> bool:
-        "Keep `text` (from `row` of batch `batch`) if it passes every filter; count it as rejected otherwise."
+    def offer(self, text:str, batch:int, row:int, raw:tuple|None=None) -> bool:
+        """Keep `text` (from `row` of batch `batch`) if it passes every filter; count it as rejected otherwise. `raw`:
+        the piece of stream it came from and its characters' steps (`Settled`): the record's `unmasked_at`."""
         text = clean_text(text, self.prompt); self.res.candidates += 1
         why = ('short' if len(text) < self.min_chars else 'long' if len(text) > self.max_chars
                else 'duplicate' if self.unique and text in self.seen else None)
         rec = dict(text=text, batch=batch, row=row)
+        if raw is not None and (steps := align_steps(text, *raw)) is not None: rec['unmasked_at'] = steps
         if why is None and self.novelty is not None:
             rec['longest_copy'] = self.novelty(text)
             if self.max_copy and rec['longest_copy'] >= self.max_copy: why = 'copy'
         if why: self.res.rejected[why] += 1; return False
         self.seen.add(text); self.res.samples.append(rec); self.bar.update(1); return True
 
-    def offer_rows(self, ids:torch.Tensor, tok, n:int, prompted:bool) -> list[tuple]:
-        """Offer the complete documents of every stream (with a prompt, only each row's first). Return the documents
-        of the rows that ran out before ending them, trimmed, for `fall_back`."""
+    def offer_rows(self, ids:torch.Tensor, tok, n:int, prompted:bool, at:torch.Tensor|None=None) -> list[tuple]:
+        """Offer the complete documents of every stream (with a prompt, only each row's first); `at`: the step each
+        position took its final value (`Settled.at`). Return the documents of the rows that ran out before ending
+        them, trimmed, for `fall_back`."""
         tails, batch = [], self.res.rounds
         for r, row in enumerate(ids.cpu()):
-            complete, tail = split_documents(tok.decode(row[row >= 0]), strip=not prompted)
+            text = tok.decode(row[row >= 0])
+            complete, tail = split_documents(text, strip=not prompted)
+            pieces = stream_pieces(text, None if at is None else at[r][row >= 0].tolist())
+            raws = [p for p in pieces[:-1] if p[0].strip()]  # the complete documents' pieces, as split_documents keeps
             if prompted: complete = complete[:1]         # only a row's first document carries the prompt
-            for d in complete:
+            for d, raw in zip(complete, raws):
                 if len(self.res.samples) >= n: break
-                self.offer(d, batch, r)
-            if tail.strip(): tails.append((trim_tail(tail.rstrip() if prompted else tail), batch, r))
+                self.offer(d, batch, r, raw if at is not None else None)
+            if tail.strip():
+                tails.append((trim_tail(tail.rstrip() if prompted else tail), batch, r, pieces[-1] if at is not None
+                              else None))
         return tails
 
     def fall_back(self, tails:list[tuple], n:int):
         "Documents that ran out are `long`; while fewer than `n` passed, their trimmed beginnings are offered instead."
-        for text, batch, row in tails:
-            if len(self.res.samples) < n: self.offer(text, batch, row)
+        for text, batch, row, raw in tails:
+            if len(self.res.samples) < n: self.offer(text, batch, row, raw)
             else: self.res.candidates += 1; self.res.rejected['long'] += 1
 
 # %% ../nbs/13_generate.ipynb #2c0e7f41
@@ -258,6 +298,7 @@ def generate_samples(lm,                          # a `LoadedModel`
                      progress:bool=False,         # show a progress bar
                      desc:str='samples',          # its label
                      max_rounds:int|None=None,    # give up after this many batches (None: 4x the batches `n` needs)
+                     trajectory:bool=True,        # record each document's `unmasked_at` (the samples are the same)
                     ) -> Generation:
     """`n` clean documents from a `LoadedModel`, each with where it came from. With `sc.max_copy` > 0 a document that
     copies that many characters or more from the corpus (`novelty`) is rejected and another one sampled."""
@@ -280,10 +321,12 @@ def generate_samples(lm,                          # a `LoadedModel`
     while len(res.samples) < n and res.rounds < max_rounds:
         need, stats = n - len(res.samples), {}
         batch = min(sc.batch_size, math.ceil(1.25 * need / per_row) + 1)
+        settled = Settled() if trajectory else None
         ids = sample_ids(lm.model, lm.graph, lm.noise, batch, plan.length, settings, g, device, plan.fixed.to(device),
-                         lm.tok.sep_id, stats=stats, stop_after=plan.stop_after)
+                         lm.tok.sep_id, stats=stats, stop_after=plan.stop_after, trace=settled)
         rows += stats['network_rows']
-        tails += keep.offer_rows(ids, lm.tok, n, bool(prompt))
+        if trajectory: settled.at[:, plan.fixed.to(device) >= 0] = 0     # the prompt's: there from the start
+        tails += keep.offer_rows(ids, lm.tok, n, bool(prompt), settled.at.cpu() if trajectory else None)
         res.rounds += 1
     keep.fall_back(tails, n)
     bar.close()

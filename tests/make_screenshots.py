@@ -5,6 +5,10 @@ section). Build both first (`diffgpt_docs`, `diffgpt_report`), then run
     python3 tests/make_screenshots.py --site _docs --report outputs/report.html
 
 `--site none` or `--report none` skips that one.
+
+A collection (`diffgpt_collect`): its gallery, and a token page caught while it replays its denoising:
+
+    python3 tests/make_screenshots.py --collection collections/nova_commits --only-collection
 """
 import argparse, sys, time
 from pathlib import Path
@@ -23,8 +27,12 @@ def main():
     p.add_argument('--section', default='section.model-detail:nth-of-type(3)', help="the report's model section to show (CSS selector)")
     p.add_argument('--out', default=str(ROOT/'nbs'/'images'),
                    help='folder for docs_model.png, report.png, report_panels.png and report_model.png')
+    p.add_argument('--collection', help='a collection folder: also collection.png (its gallery) and token.png (token 0 denoising)')
+    p.add_argument('--only-collection', action='store_true', help='only the collection screenshots')
     a = p.parse_args()
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
+    if a.collection: collection_shots(Path(a.collection), out)
+    if a.only_collection: return
     if a.site != 'none': site_shot(a, out)
     if a.report != 'none': report_shots(a, out)
 
@@ -48,5 +56,15 @@ def report_shots(a, out:Path):
             b.eval(f"(() => {{ const s = document.querySelector({selector!r}); "
                    "window.scrollTo(0, s.getBoundingClientRect().top + window.scrollY - 10); })()")
             print(b.screenshot(out/name))
+
+def collection_shots(folder:Path, out:Path):
+    "The gallery, and token 0's page about 40% into its replay (masked dots and written characters side by side)."
+    with Chromium(width=1280, height=720) as b:
+        b.goto((folder/'index.html').resolve().as_uri())
+        print(b.screenshot(out/'collection.png'))
+    with Chromium(width=900, height=420) as b:
+        b.goto((folder/'tokens'/'0.html').resolve().as_uri())
+        time.sleep(1.2)                                                      # the replay runs 3 s
+        print(b.screenshot(out/'token.png'))
 
 if __name__ == '__main__': main()

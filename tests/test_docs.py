@@ -6,7 +6,7 @@ browser tests need Debian's `chromium` (`.ci/run` installs it): without it they 
 that reason, except under CI (`CI` set), where they fail. Screenshots are saved in each test's
 temporary folder.
 """
-import contextlib, io, json, os, re, subprocess, sys
+import contextlib, io, json, os, re, subprocess, sys, time
 from pathlib import Path
 import pytest
 from chromium import Chromium, find_chromium, serve
@@ -284,3 +284,46 @@ def test_report_many_models(browser, tmp_path, monkeypatch):
     assert [u for u in mine if u != url and not u.startswith('data:')] == [] and browser.errors == [], (mine, browser.errors)
     browser.eval("window.scrollTo(0, 0)"); browser.screenshot(tmp_path/'report_many.png')
     assert (tmp_path/'report_many.png').stat().st_size > 20_000
+
+def _collection(tmp_path, monkeypatch):
+    "A tiny commit model, 6 samples and their collection in `tmp_path`; the collection folder."
+    from diffusion_gpt_local.cli import train_main, generate_main
+    from diffusion_gpt_local.collect import collect_main
+    monkeypatch.chdir(tmp_path)
+    (tmp_path/'datasets').mkdir()
+    (tmp_path/'datasets'/'commits.txt').write_text('\n'.join(["Fix typo in driver", "Add scheduler tests", "Remove old option",
+                                                             "Update docs for the parser and the lexer"] * 30) + '\n')
+    (tmp_path/'config.yaml').write_text('defaults:\n  seed: 0\n  model: {n_layer: 1, n_head: 2, n_embd: 16, block_size: 64, cond_dim: 8}\n'
+                                        '  train: {batch_size: 8, max_iters: 20, eval_interval: 10, eval_iters: 1, eval_windows: 4}\n'
+                                        '  sample: {steps: 32, batch_size: 8}\n')
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert train_main(['--dataset', 'commits', '--quiet']) == 0
+        assert generate_main(['--model', 'models/commits.pt', '--samples', '6', '--quiet']) == 0
+        assert collect_main(['--model', 'models/commits.pt', '--quiet']) == 0
+    return tmp_path/'collections'/'commits'
+
+def test_collection(browser, tmp_path, monkeypatch):
+    "A collection opened from disk: the gallery loads every card and nothing else; a token page replays its denoising offline."
+    coll = _collection(tmp_path, monkeypatch)
+    texts = (tmp_path/'outputs'/'commits_samples.txt').read_text().splitlines()
+    url = (coll/'index.html').as_uri()
+    browser.clear(); browser.goto(url)
+    imgs = browser.eval("Array.from(document.images).map(i => [i.getAttribute('src'), i.complete, i.naturalWidth, i.naturalHeight])")
+    assert [i[0] for i in imgs] == [f'images/{k}.svg' for k in range(6)], imgs
+    assert all(c and w == 600 and h == 600 for _, c, w, h in imgs), imgs        # every card loaded (a broken SVG has no size)
+    assert browser.eval("Array.from(document.querySelectorAll('a.t')).map(a => a.getAttribute('href'))") == [f'tokens/{k}.html' for k in range(6)]
+    mine = browser.requests_from(url)
+    assert all(u.startswith(coll.as_uri() + '/') for u in mine) and len(mine) == 7 and browser.errors == [], (mine, browser.errors)
+    browser.screenshot(tmp_path/'gallery.png')
+    page = (coll/'tokens'/'0.html').as_uri()
+    browser.clear(); browser.goto(page)
+    seen, t0 = [browser.eval("document.getElementById('text').textContent")], time.time()
+    while not browser.eval("document.body.dataset.done === '1'"):
+        seen.append(browser.eval("document.getElementById('text').textContent"))
+        assert time.time() - t0 < 10, seen[-3:]                                 # it ends (about 3 s)
+        time.sleep(0.05)
+    final = browser.eval("document.getElementById('text').textContent")
+    assert final == texts[0], (final, texts[0])                                 # ends as the document
+    assert '\u00b7' in seen[0] and len(set(seen)) >= 3, seen                     # starts masked, changes over time
+    assert browser.requests_from(page) == [page] and browser.errors == [], (browser.requests_from(page), browser.errors)
+    browser.screenshot(tmp_path/'token.png')
