@@ -337,7 +337,7 @@ def train_main(argv:list[str]|None=None,  # the arguments (default: the command 
     return status
 
 # %% ../nbs/16_cli.ipynb #ff2b04eb
-_SAMPLER_FIELDS = ('sampler', 'steps', 'temperature', 'top_p', 'remask_noise', 'cache', 'batch_size')
+_SAMPLER_FIELDS = ('sampler', 'steps', 'temperature', 'top_p', 'remask_noise', 'order', 'cache', 'batch_size')
 _DOCUMENT_FIELDS = ('min_chars', 'max_chars', 'unique', 'max_copy')
 
 def _prompt_options(q):
@@ -385,7 +385,7 @@ def generate_parser() -> argparse.ArgumentParser:  # the parser of `diffgpt_gene
 # %% ../nbs/16_cli.ipynb #f8b3be73
 RECORD_FIELDS = dict(index=int, text=str, chars=int, model=str, model_sha256=str, dataset=str, dataset_sha256=str,
                      seed=int, batch=int, row=int, sampler=str, steps=int, temperature=float, top_p=float,
-                     remask_noise=float, prompt=(dict, type(None)), longest_copy=(int, type(None)),
+                     remask_noise=float, order=str, prompt=(dict, type(None)), longest_copy=(int, type(None)),
                      novelty_k=(int, type(None)), unmasked_at=(list, type(None)))
 
 def checkpoint_summary(path:Path,  # the checkpoint file

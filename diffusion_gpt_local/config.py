@@ -183,6 +183,13 @@ class SampleConfig:
                              'sequences changed since its last call (sampler chapter)')
     remask_noise: float = opt(10.0, 'remask sampler: Gumbel noise on the confidence that orders decoding, '
                                     'annealed to 0 (MaskGIT choice temperature; 0 = most confident first)', ge=0.0)
+    order: str = opt('auto', "remask sampler: what decides which masked position is written first: position (how sure "
+                             "the model is of the position: every character drawn as the model says, so documents end "
+                             "as often as the corpus's), draw (how likely the drawn character is, MaskGIT's rule: more "
+                             "common words, but rare characters such as a document's end written too rarely); auto: "
+                             "position for block models whose corpus's documents are longer than the window on "
+                             "average, else draw",
+                     choices=('auto', 'position', 'draw'))
     dtype: str = opt('auto', 'autocast dtype of the network during sampling, as `train.dtype`',
                      choices=('auto', 'float32', 'bfloat16'))
 

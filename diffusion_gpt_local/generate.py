@@ -11,7 +11,7 @@ from tqdm.auto import tqdm
 from .config import DiffGPTError, SampleConfig
 from .tokenizer import SEP
 from .runtime import autocast_dtype
-from .sampler import ReverseSettings, resolve_sampler, sample_ids
+from .sampler import ReverseSettings, resolve_sampler, resolve_order, sample_ids
 
 # %% auto #0
 __all__ = ['split_documents', 'trim_tail', 'Prompt', 'prompt_ids', 'doc_offset', 'mean_doc_chars', 'max_doc_chars', 'StreamPlan',
@@ -191,11 +191,12 @@ class Generation:
 # %% ../nbs/13_generate.ipynb #ebf5928a
 def sample_settings(lm,                     # a `LoadedModel`
                     sc:SampleConfig|None=None,   # the settings (None: the checkpoint's `sample` config)
-                   ) -> dict:               # sampler (resolved), steps, temperature, top_p, remask_noise
+                   ) -> dict:               # sampler (resolved), steps, temperature, top_p, remask_noise, order
     "The reverse-process settings of `sc`, as stored with every sample; `sampler` resolved for the model's graph."
     sc = lm.cfg.sample if sc is None else sc
     return dict(sampler=resolve_sampler(sc.sampler, lm.graph), steps=sc.steps, temperature=float(sc.temperature),
-                top_p=float(sc.top_p), remask_noise=float(sc.remask_noise))
+                top_p=float(sc.top_p), remask_noise=float(sc.remask_noise),
+                order=resolve_order(sc.order, lm.cfg.diffusion.block, mean_doc_chars(lm) > lm.cfg.model.block_size))
 
 def reverse_settings(lm,                    # a `LoadedModel`
                      sc:SampleConfig|None=None,  # the settings (None: the checkpoint's `sample` config)

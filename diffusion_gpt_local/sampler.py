@@ -14,7 +14,7 @@ from .runtime import share_cpu
 
 # %% auto #0
 __all__ = ['SAMPLERS', 'PREDICTORS', 'UNWRITTEN', 'gumbel_noise', 'gumbel_argmax', 'top_p_filter', 'resolve_sampler',
-           'ReverseSettings', 'Network', 'Denoiser', 'why_no_cache', 'Constraint', 'Step', 'Predictor',
+           'resolve_order', 'ReverseSettings', 'Network', 'Denoiser', 'why_no_cache', 'Constraint', 'Step', 'Predictor',
            'ScorePredictor', 'AnalyticPredictor', 'EulerPredictor', 'RemaskPredictor', 'reverse', 'ReverseProcess',
            'window_starts', 'Streams', 'write_window', 'sample_ids', 'block_steps', 'pair_pass',
            'why_blocks_read_worse', 'BlockNetwork', 'write_blocks', 'PairHeadStep']
@@ -56,6 +56,14 @@ def resolve_sampler(name:str,    # one of `SAMPLERS`
     if name not in SAMPLERS: raise DiffGPTError(f"unknown sampler '{name}' (choose {', '.join(SAMPLERS)})")
     return ('remask' if graph.absorbing else 'analytic') if name == 'auto' else name
 
+def resolve_order(order:str,        # `sample.order`: `auto`, `position` or `draw`
+                  block:int,        # the model's diffusion block (0: the whole window)
+                  long_docs:bool,   # whether the corpus's documents are longer than the window on average
+                 ) -> str:          # `position` or `draw`
+    "The remask order `order` stands for: `auto` is `position` for block models of long documents, else `draw`."
+    if order not in ('auto', 'position', 'draw'): raise DiffGPTError(f"unknown order '{order}' (auto, position, draw)")
+    return ('position' if block and long_docs else 'draw') if order == 'auto' else order
+
 @dataclass(frozen=True)
 class ReverseSettings:
     "How one call of `sample_ids` runs the reverse process: everything it needs besides the model and the prompt."
@@ -64,6 +72,7 @@ class ReverseSettings:
     temperature: float = 1.0       # the network's output is divided by this
     top_p: float = 1.0             # nucleus: draw only from the likeliest characters that hold this probability
     remask_noise: float = 0.0      # remask: the choice temperature τ of the decoding order
+    order: str = 'draw'            # remask: what orders decoding, the position's confidence or the drawn character's
     cache: bool = False            # re-run the network only on rows changed since its last call, where that helps
     amp: torch.dtype|None = None   # autocast dtype of the network (None: float32)
     t_eps: float = 1e-3            # the time the reverse process stops at
@@ -191,9 +200,17 @@ class Predictor:
                  denoiser:Denoiser,     # the network, as the steps read it
                  prompt:Constraint,     # what the step must respect (the separator's ban)
                  generator=None,        # every draw comes from this `torch.Generator`
-                 tau:float=0.0):        # the remask sampler's choice temperature
+                 tau:float=0.0,         # the remask sampler's choice temperature
+                 order:str='draw'):     # the remask sampler's confidence: of the `position` or of the `draw`
         self.graph, self.noise, self.denoiser, self.prompt = graph, noise, denoiser, prompt
-        self.generator, self.tau = generator, tau
+        self.generator, self.tau, self.order = generator, tau, order
+
+    def confidence(self, logp:torch.Tensor,   # log-probabilities (B, L, n) of each position
+                   cand:torch.Tensor,         # the ids drawn (B, L)
+                  ) -> torch.Tensor:          # (B, L)
+        "How sure the step is of each position: its likeliest id's log-probability (`position`), or the drawn id's."
+        if self.order == 'position': return logp.max(-1).values
+        return logp.gather(-1, cand[..., None])[..., 0]
 
     def draw(self, probs:torch.Tensor) -> torch.Tensor:
         "One id per position from unnormalised `probs`, the separator banned where the document must go on."
@@ -242,7 +259,7 @@ class RemaskPredictor(Predictor):
         B, L = x.shape
         logp = self.denoiser(x, self.noise.total(step.t).expand(B)).log_softmax(-1)      # log p_θ(x0 | x_t)
         cand = self.draw(logp.exp())
-        cand_conf = logp.gather(-1, cand[..., None])[..., 0]
+        cand_conf = self.confidence(logp, cand)
         masked = x == self.graph.mask_id
         score = torch.where(masked, cand_conf, self.conf)
         if self.tau:
@@ -289,7 +306,8 @@ class ReverseProcess:
                  ) -> Predictor:
         "A fresh predictor of `settings.sampler` for one reverse run."
         kind = PairHeadStep if pair else PREDICTORS[self.settings.sampler]
-        return kind(self.graph, self.noise, denoiser, prompt, self.generator, self.settings.remask_noise)
+        return kind(self.graph, self.noise, denoiser, prompt, self.generator, self.settings.remask_noise,
+                    self.settings.order)
 
 # %% ../nbs/12_sampler.ipynb #45a7e62a
 UNWRITTEN = -1   # a stream position with nothing written: not reached yet, or after its row's end
@@ -522,7 +540,7 @@ class PairHeadStep(Predictor):
         out = net(xb, self.noise.total(step.t).expand(len(xb)))              # raw outputs: the pair head reads them
         logp = self.denoiser.shape(out).log_softmax(-1)
         cand = self.draw(logp.exp())
-        score = logp.gather(-1, cand[..., None])[..., 0]
+        score = self.confidence(logp, cand)
         if self.tau: score = score + self.tau / 2 * gumbel_noise(score.shape, self.generator, xb.device)   # step 1 of 2
         first = score.masked_fill(~free, float('-inf')).argmax(-1)
         two = free.all(-1)
