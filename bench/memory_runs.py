@@ -1,7 +1,7 @@
 """Benchmark: peak resident memory of full-length training and generation, one model after another in one process.
 
 Copies --corpora (bundled datasets/ names or files of ../shared/corpora/, cut to --mb MB) into a throwaway
-project with the repository's config.yaml, then runs `diffgpt_train --all` and `diffgpt_generate --all` in
+project with the config.yaml of the code that runs (its entries for those corpora only), then runs `diffgpt_train --all` and `diffgpt_generate --all` in
 this process, as a user's overnight run does (the console scripts' entry points, called in-process). Before each model the process's peak RSS is reset (`/proc/self/clear_refs`, Linux) and
 after it the peak (VmHWM) and the current RSS are read. Prints one line per model and phase and a JSON
 summary.
@@ -11,6 +11,7 @@ summary.
     python bench/memory_runs.py --package /path/to/other/checkout # the same run on another version of the code
 """
 import argparse, json, os, shutil, sys, tempfile, time
+import yaml
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,15 +30,17 @@ def corpus_source(name:str) -> Path:
         if p.is_file(): return p
     sys.exit(f'memory_runs: no corpus {name!r} in datasets/, {SHARED} or as a path')
 
-def make_project(work:Path, corpora:list[str], mb:float) -> list[str]:
-    "datasets/NAME.txt (whole lines, at most `mb` MB) and the repository's config.yaml in `work`."
+def make_project(work:Path, corpora:list[str], mb:float, config:Path) -> list[str]:
+    "datasets/NAME.txt (whole lines, at most `mb` MB) and `config` (its entries for these corpora only) in `work`."
     (work / 'datasets').mkdir(parents=True)
-    shutil.copy(ROOT / 'config.yaml', work / 'config.yaml')
     names = []
     for c in corpora:
         src = corpus_source(c); data = src.read_bytes()[:int(mb * 1e6)]
         name = src.stem; names.append(name)
         (work / 'datasets' / f'{name}.txt').write_bytes(data[:data.rfind(b'\n') + 1])
+    cfg = yaml.safe_load(config.read_text())
+    cfg['datasets'] = {n: e for n, e in (cfg.get('datasets') or {}).items() if n in names}
+    (work / 'config.yaml').write_text(yaml.safe_dump(cfg, sort_keys=False))
     return names
 
 def watched(module, fn_name:str, phase:str, rows:list):
@@ -64,7 +67,7 @@ def main():
     sys.path.insert(0, a.package)
     work = Path(tempfile.mkdtemp(prefix='memory_runs-'))
     try:
-        names = make_project(work, a.corpora, a.mb)
+        names = make_project(work, a.corpora, a.mb, Path(a.package) / 'config.yaml')   # that version's config
         os.chdir(work)
         import diffusion_gpt_local.cli as cli
         rows = []
