@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from . import __version__
 from .config import Config, DiffGPTError, load_config
-from .checkpoint import load_checkpoint, write_text
+from .checkpoint import check_output, load_checkpoint, write_text
 from .data import pow2_histogram, validation_mask
 from .evaluate import stored_bpc
 from .trainer import HELDOUT_MIN_DOCS, heldout_note, draw_history
-from .cli import run_cli
+from .cli import _Parser, run_cli
 
 # %% auto #0
 __all__ = ['COPY_MAX_SHARE', 'LENGTH_RATIO', 'WORDS_MIN_RATIO', 'WORDS_MIN_REFERENCE', 'BPC_MAX_RATIO', 'BPC_MIN_MODELS',
@@ -790,10 +790,10 @@ def write_report(models_dir:Path,     # the folder of `NAME.pt` checkpoints
 # %% ../nbs/19_report.ipynb #1a567d35
 def report_parser() -> argparse.ArgumentParser: # the parser of `diffgpt_report`
     "The command line of `diffgpt_report`."
-    p = argparse.ArgumentParser(prog='diffgpt_report',
-                                description='Write one self-contained HTML page comparing every trained model: '
-                                'data, training, held-out bits/char, sample examples, and style statistics and '
-                                'document lengths of samples vs corpus.')
+    p = _Parser(prog='diffgpt_report', check_settings=False,           # one-line usage errors, as every tool
+                description='Write one self-contained HTML page comparing every trained model: '
+                'data, training, held-out bits/char, sample examples, and style statistics and '
+                'document lengths of samples vs corpus.')
     p.add_argument('--config', default='config.yaml',
                    help='configuration file whose paths give the folders (default: config.yaml, if present)')
     p.add_argument('--models', metavar='DIR', help='folder of NAME.pt checkpoints (default: paths.models)')
@@ -816,7 +816,7 @@ def _report(argv) -> int:
         raise DiffGPTError(f"--out {a.out}: the file name must end in .html")
     cfg = load_config(a.config) if Path(a.config).exists() or a.config != 'config.yaml' else Config()
     out_dir = Path(a.outputs or cfg.paths.outputs)
-    out = Path(a.out) if a.out else out_dir/'report.html'
+    out = check_output(Path(a.out) if a.out else out_dir/'report.html')   # before the work, not after it
     models = Path(a.models or cfg.paths.models)
     entries = write_report(models, out_dir, out, a.corpus_docs, a.copy_chars, a.examples, a.seed)
     if not a.quiet: print(f"wrote {out} ({len(entries)} model{'s' if len(entries) != 1 else ''})")
