@@ -11,9 +11,10 @@ from typing import Optional
 import yaml
 
 # %% auto #0
-__all__ = ['INT_MAX', 'TOP_KEYS', 'DiffGPTError', 'ConfigError', 'check_file', 'opt', 'PathsConfig', 'DataConfig', 'ModelConfig',
-           'DiffusionConfig', 'TrainConfig', 'SampleConfig', 'Config', 'from_dict', 'check_relations', 'deep_merge',
-           'read_config_file', 'parse_override', 'check_dataset_name', 'load_config', 'dataset_file', 'list_datasets']
+__all__ = ['INT_MAX', 'DEVICES', 'TOP_KEYS', 'DiffGPTError', 'ConfigError', 'check_file', 'opt', 'PathsConfig', 'DataConfig',
+           'ModelConfig', 'DiffusionConfig', 'TrainConfig', 'SampleConfig', 'Config', 'from_dict', 'is_device_name',
+           'check_relations', 'deep_merge', 'read_config_file', 'parse_override', 'check_dataset_name', 'load_config',
+           'dataset_file', 'list_datasets']
 
 # %% ../nbs/00_config.ipynb #8334aafc
 class DiffGPTError(Exception):
@@ -197,8 +198,7 @@ class SampleConfig:
 @dataclass
 class Config:
     "Everything one training run or one generation run needs."
-    device: str = opt('auto', '`auto` (cuda, then mps, then cpu), `cpu`, `cuda` or `mps`',
-                      choices=('auto', 'cpu', 'cuda', 'mps'))
+    device: str = opt('auto', '`auto` (cuda, then mps, then cpu), `cpu`, `cuda`, `cuda:N` (the GPU numbered N) or `mps`')
     seed: int = opt(1337, 'seed for every random choice (split, windows, init, noise, sampling)', ge=0)
     paths: PathsConfig = field(default_factory=PathsConfig)
     data: DataConfig = field(default_factory=DataConfig)
@@ -274,10 +274,18 @@ def from_dict(cls,                # the dataclass to build (`Config` or one of i
     return cls(**kwargs)
 
 # %% ../nbs/00_config.ipynb #de2e287a
+DEVICES = ('auto', 'cpu', 'cuda', 'mps')   # and `cuda:N`, the GPU numbered N
+
+def is_device_name(name:str) -> bool:      # a device name, as the config's `device` or `--device` gives it
+    "Whether `name` names a device: `auto`, `cpu`, `cuda`, `cuda:N` or `mps` (present on this machine or not)."
+    return name in DEVICES or re.fullmatch(r'cuda:\d+', name) is not None
+
 def check_relations(cfg:Config, # a configuration whose fields are each valid on their own
                    ) -> Config: # `cfg` itself
-    "Rules that involve more than one field; returns `cfg` unchanged when they hold."
+    "Rules that involve more than one field (and the device's name); returns `cfg` unchanged when they hold."
     m, d, t = cfg.model, cfg.diffusion, cfg.train
+    if not is_device_name(cfg.device):
+        raise ConfigError(f"device: {cfg.device!r} is not one of {', '.join(DEVICES)} (or cuda:N, the GPU numbered N)")
     if m.n_embd % m.n_head: raise ConfigError(f"model.n_embd: {m.n_embd} is not divisible by n_head={m.n_head}")
     if (m.n_embd // m.n_head) % 2:
         raise ConfigError(f"model.n_head: head size n_embd/n_head={m.n_embd // m.n_head} must be even "

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, torch, torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
-from .config import DiffGPTError
+from .config import DEVICES, DiffGPTError, is_device_name
 
 # %% auto #0
-__all__ = ['DEVICES', 'check_device', 'pick_device', 'cpu_has_native_bf16', 'autocast_dtype', 'CpuShare', 'share_cpu', 'sharing',
+__all__ = ['check_device', 'pick_device', 'cpu_has_native_bf16', 'autocast_dtype', 'CpuShare', 'share_cpu', 'sharing',
            'seed_everything', 'rng_states', 'set_rng_states', 'World', 'current_world', 'SharedError', 'from_rank0',
            'in_turns', 'check_same', 'rank_rows', 'micro_batches', 'rank_seed', 'device_for', 'reduce_floats',
            'gather_rng', 'data_parallel']
@@ -20,12 +20,10 @@ __all__ = ['DEVICES', 'check_device', 'pick_device', 'cpu_has_native_bf16', 'aut
 # %% ../nbs/07_runtime.ipynb #1c9217b6
 def _mps() -> bool: return bool(getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available())
 
-DEVICES = ('auto', 'cpu', 'cuda', 'mps')   # and `cuda:N`, the GPU numbered N
-
 def check_device(name:str,   # a device name, as `--device` or the config's `device` gives it
                 ) -> str:    # `name`
     "`name` if it names a device (`auto`, `cpu`, `cuda`, `cuda:N`, `mps`), present or not; else a one-line error."
-    if name in DEVICES or re.fullmatch(r'cuda:\d+', name): return name
+    if is_device_name(name): return name
     raise DiffGPTError(f"device {name!r} is not one of {', '.join(DEVICES)} (or cuda:N, the GPU numbered N)")
 
 def pick_device(name:str='auto',   # the config's `device`: `auto`, `cpu`, `cuda`, `cuda:N` or `mps`
