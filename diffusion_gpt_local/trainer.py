@@ -53,9 +53,9 @@ def check_trainable(corpus:Corpus,              # the corpus to train on
                     min_char_count:int|None=None,   # `data.min_char_count`, named in the message when given
                    ):
     """A one-line error if the corpus is shorter than one window (every window would be mostly padding), or if its
-    vocabulary keeps fewer than 2 characters besides the separator (`data.min_char_count` dropped the rest)."""
+    vocabulary keeps no character besides the separator, or one where `data.min_char_count` dropped the others."""
     kept = corpus.tok.vocab_size - 1
-    if kept < 2:
+    if kept < 1 or (kept < 2 and corpus.meta['dropped_chars']):
         m, text = corpus.meta, corpus.meta['n_chars'] - corpus.meta['dropped_chars']
         setting = 'data.min_char_count' + (f'={min_char_count}' if min_char_count is not None else '')
         raise DiffGPTError(f"{corpus.path}: {setting} leaves {kept} distinct character(s) of the corpus ({text:,} of "
