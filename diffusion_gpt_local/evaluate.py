@@ -69,8 +69,9 @@ def evaluate_bpc(model,                  # the model (put back in the mode it wa
     "ELBO bits/char of `windows` with its standard error, as a dict that goes into checkpoints."
     was_training = model.training
     model.eval()
-    bpc, se = elbo_bits_per_char(model, graph, noise, sharing(windows.split(batch_size)), loss, n_t=t_samples, seed=seed,
-                                 device=device, scored=None if scored is None else scored.split(batch_size))
+    batches = sharing(windows.split(batch_size))                  # fewer threads while other jobs are busy
+    bpc, se = elbo_bits_per_char(model, graph, noise, batches, loss, n_t=t_samples, seed=seed, device=device,
+                                 scored=None if scored is None else scored.split(batch_size))
     model.train(was_training)
     chars = int(windows.numel() if scored is None else scored.sum())
     return dict(bpc=bpc, se=se, windows=len(windows), chars=chars, t_samples=t_samples, seed=seed, loss=loss,

@@ -60,9 +60,10 @@ os.environ.setdefault('ONEDNN_PRIMITIVE_CACHE_CAPACITY', '256')   # read by oneD
 
 def _cpu_times(stat:str,    # the text of /proc/stat
               ) -> tuple:   # (number of cores, busy jiffies of all cores together)
-    "How many cores /proc/stat lists and how long they were busy (all but idle and iowait), in clock ticks."
+    """How many cores /proc/stat lists and how long they were busy, in clock ticks: user, nice, system, irq, softirq
+    and steal (not idle or iowait; not guest time either, which user and nice already count)."""
     lines = stat.splitlines()
-    fields = [int(v) for v in lines[0].split()[1:]]
+    fields = [int(v) for v in lines[0].split()[1:9]]
     return sum(1 for l in lines if re.match(r'cpu\d', l)), sum(fields) - fields[3] - fields[4]
 
 def _own_ticks(stat:str) -> int:   # the text of /proc/self/stat
