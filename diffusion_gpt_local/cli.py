@@ -4,8 +4,11 @@
 
 # %% ../nbs/16_cli.ipynb #80d6ce76
 from __future__ import annotations
-import argparse, atexit, contextlib, dataclasses, datetime, glob, json, os, re, signal, sys, time, typing
+import argparse, atexit, contextlib, dataclasses, datetime, glob, json, multiprocessing, os, re, signal, sys, time
+import typing
 from dataclasses import asdict
+from concurrent.futures import ProcessPoolExecutor, wait, FIRST_COMPLETED
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 import torch, torch.distributed as dist
 from tqdm.auto import tqdm
@@ -14,20 +17,22 @@ from .config import list_datasets, dataset_file, read_config_file, check_file
 from .data import load_corpus, file_sha256
 from .runtime import pick_device, device_for, rank_rows, check_device
 from .runtime import current_world, from_rank0, in_turns, SharedError
+from .runtime import cores, pinned_threads, use_threads
 from .checkpoint import model_from_checkpoint, write_text, load_checkpoint, check_writable
 from .checkpoint import check_output
 from .checkpoint import state_path, load_resume, load_train_state, config_diff
 from .evaluate import heldout_bpc, stored_bpc
-from .trainer import train, check_trainable
+from .trainer import train, check_trainable, TrainingInterrupted, StopSignals
 from .generate import Prompt, generate_samples, sample_settings
 from .sampler import why_no_cache, why_blocks_read_worse
 from .novelty import NoveltyIndex
 from .animate import record_trajectory, render_gif
 
 # %% auto #0
-__all__ = ['RECORD_FIELDS', 'run_cli', 'config_field', 'option_help', 'config_option', 'check_setting', 'all_checkpoints',
-           'train_parser', 'up_to_date', 'train_one', 'torchrun_session', 'end_process', 'print_table', 'print_flagged',
-           'train_main', 'generate_parser', 'checkpoint_summary', 'training_corpus', 'novelty_for', 'sample_config',
+__all__ = ['JOB_MEMORY', 'RECORD_FIELDS', 'run_cli', 'config_field', 'option_help', 'config_option', 'check_setting',
+           'all_checkpoints', 'train_parser', 'up_to_date', 'train_one', 'torchrun_session', 'end_process',
+           'print_table', 'print_flagged', 'train_main', 'default_jobs', 'train_in_turn', 'train_side_by_side',
+           'generate_parser', 'checkpoint_summary', 'training_corpus', 'novelty_for', 'sample_config',
            'generation_notes', 'sample_records', 'write_samples', 'generate_one', 'generate_main', 'eval_parser',
            'evaluate_checkpoint', 'eval_main']
 
@@ -141,6 +146,10 @@ def all_checkpoints(cfg,       # the project's `Config`, or None: the folder mod
     return paths
 
 # %% ../nbs/16_cli.ipynb #bb35070d
+def _jobs(v:str) -> int:
+    if not v.strip().isdigit(): raise argparse.ArgumentTypeError(f"--jobs must be a whole number >= 0, got '{v}'")
+    return int(v)
+
 def train_parser() -> argparse.ArgumentParser:  # the parser of `diffgpt_train`
     "The options of `diffgpt_train`; `--max-iters` is made from `train.max_iters` and checked by `load_config`."
     p = _Parser(prog='diffgpt_train', check_settings=False,
@@ -154,6 +163,9 @@ def train_parser() -> argparse.ArgumentParser:  # the parser of `diffgpt_train`
     config_option(p, 'train.max_iters')
     p.add_argument('--force', action='store_true',
                    help='train from scratch even if the model is up to date or an interrupted run could be resumed')
+    p.add_argument('--jobs', type=_jobs, default=0, metavar='N',
+                   help='datasets trained at once, each in its own process (default: on a CPU one per core, as many '
+                        'as memory holds; on a GPU or under torchrun one)')
     _common(p)
     return p
 
@@ -312,16 +324,11 @@ def _train(argv) -> int:
         names = list_datasets(a.config) if a.all else a.dataset
         if not names: raise DiffGPTError(f"no datasets: {a.config} lists none and the datasets folder has no *.txt")
         return names
-    rows, failed = [], 0
-    for name in from_rank0(datasets, world):
-        try: rows.append(train_one(name, a))
-        except DiffGPTError as e:
-            if not a.all: raise
-            failed += 1
-            if not isinstance(e, SharedError): print(f"diffgpt_train: error: {e}", file=sys.stderr)
-            rows.append(dict(dataset=name, model=f'FAILED: {e}'))
+    names = from_rank0(datasets, world)
+    jobs = min(a.jobs, len(names)) if a.jobs else default_jobs(len(names), a.device or 'auto')
+    rows = (train_side_by_side if jobs > 1 and world.size == 1 else train_in_turn)(names, a, jobs)
     print_flagged(rows, _TRAIN_COLUMNS, not a.quiet)
-    return 1 if failed else 0
+    return 1 if any(str(r.get('model', '')).startswith('FAILED') for r in rows) else 0
 
 def train_main(argv:list[str]|None=None,  # the arguments (default: the command line's)
               ) -> int:                   # the exit status
@@ -335,6 +342,82 @@ def train_main(argv:list[str]|None=None,  # the arguments (default: the command 
                 status = run_cli('diffgpt_train', _train, argv)
     if entry and joins: end_process(status)   # the process's own command under torchrun: see `end_process`
     return status
+
+# %% ../nbs/16_cli.ipynb #54d403d0
+JOB_MEMORY = 1.5e9   # bytes a default-size training may reach (bench/memory_runs.py measured up to 0.9 GB)
+
+def _available_memory() -> float:   # bytes (Linux's MemAvailable; elsewhere: as good as unlimited)
+    try: return next(int(l.split()[1]) * 1024 for l in Path('/proc/meminfo').read_text().splitlines()
+                     if l.startswith('MemAvailable:'))
+    except (OSError, StopIteration, ValueError, IndexError): return float('inf')
+
+def default_jobs(n:int,        # datasets to train
+                 device:str,   # the device asked for (`--device`, else auto)
+                ) -> int:      # datasets to train at once
+    "On a CPU one dataset per core (per `OMP_NUM_THREADS` threads where pinned), at most `n` and what memory holds."
+    if n < 2 or current_world().size > 1 or pick_device(device).type != 'cpu': return 1
+    return max(1, min(n, cores() // (pinned_threads() or 1), int(_available_memory() // JOB_MEMORY)))
+
+def train_in_turn(names:list[str],  # the datasets
+                  a,                # the parsed arguments of `diffgpt_train`
+                  jobs:int=1,       # (unused: one at a time)
+                 ) -> list[dict]:   # their rows of the table
+    "Train the datasets one after the other; under `--all` a failed one is a row and the others go on."
+    rows = []
+    for name in names:
+        try: rows.append(train_one(name, a))
+        except DiffGPTError as e:
+            if not a.all: raise
+            if not isinstance(e, SharedError): print(f"diffgpt_train: error: {e}", file=sys.stderr)
+            rows.append(dict(dataset=name, model=f'FAILED: {e}'))
+    return rows
+
+
+# %% ../nbs/16_cli.ipynb #7c75fedb
+def _worker_start(threads:int):   # threads of this worker
+    "A worker of `train_side_by_side`: its own process group (signals come from the command, once) and its threads."
+    os.setpgrp(); use_threads(threads)
+
+def _signal_workers(ex, signum:int):
+    for pid in list(getattr(ex, '_processes', None) or {}):
+        with contextlib.suppress(ProcessLookupError): os.kill(pid, signum)
+
+def train_side_by_side(names:list[str],  # the datasets
+                       a,                # the parsed arguments of `diffgpt_train`
+                       jobs:int,         # datasets at once, each in a worker process
+                      ) -> list[dict]:   # their rows of the table, in the order of `names`
+    "Train `jobs` datasets at a time in worker processes on a CPU; a signal stops them all, each saving its state."
+    threads, quiet = max(1, cores() // jobs), argparse.Namespace(**{**vars(a), 'quiet': True})
+    if not a.quiet: print(f"training {len(names)} datasets, {jobs} at a time ({threads} thread(s) each)", flush=True)
+    rows, errors, todo = {}, [], list(names)
+    from diffusion_gpt_local import cli          # the workers import the package's functions (also from a notebook)
+    ctx = multiprocessing.get_context('spawn')                     # fork is unsafe once torch's threads exist
+    with StopSignals() as stop, ProcessPoolExecutor(jobs, ctx, cli._worker_start, (threads,)) as ex:
+        running, told = {}, False
+        while running or (todo and not stop.signum):
+            while todo and len(running) < jobs and not stop.signum:
+                name = todo.pop(0); running[ex.submit(cli.train_one, name, quiet)] = name
+            done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+            if stop.signum and not told: _signal_workers(ex, stop.signum); told = True
+            for f in done:
+                name, e = running.pop(f), f.exception()
+                if e is None: rows[name] = r = f.result()
+                elif isinstance(e, (DiffGPTError, KeyboardInterrupt)): errors.append((name, e))
+                elif isinstance(e, BrokenProcessPool):
+                    raise DiffGPTError(f"{name}: its worker process died (out of memory?); --jobs 1 trains one "
+                                       "dataset at a time") from None
+                else: raise e
+                if not a.quiet and e is None:
+                    bpc = r['bpc'] if r['bpc'] is not None else r['bpc_doc_start']
+                    print(f"{name}: {r['status']} in {r['minutes']:.1f} min, {bpc:.3f} bits/char held out "
+                          f"({len(rows)} of {len(names)} done)", flush=True)
+    stopped = [f"{n}: {e}" for n, e in errors if isinstance(e, KeyboardInterrupt)]
+    if stopped or stop.signum: raise TrainingInterrupted('; '.join(stopped) or 'stopped', stop.signum or signal.SIGINT)
+    for name, e in errors:
+        if not a.all: raise e
+        print(f"diffgpt_train: error: {e}", file=sys.stderr); rows[name] = dict(dataset=name, model=f'FAILED: {e}')
+    return [rows[n] for n in names if n in rows]
+
 
 # %% ../nbs/16_cli.ipynb #ff2b04eb
 _SAMPLER_FIELDS = ('sampler', 'steps', 'temperature', 'top_p', 'remask_noise', 'order', 'cache', 'batch_size')
