@@ -53,11 +53,13 @@ class WindowStep(nn.Module):
 # %% ../nbs/23_onnx.ipynb #af5cfb64
 def _graph_bytes(module:nn.Module, args:tuple, names:tuple, outputs:tuple, dynamic:dict) -> bytes:
     "`module` exported to ONNX with `torch.onnx.export`, as the file's bytes."
-    import warnings
+    import logging, warnings
+    log = logging.getLogger('torch.onnx'); level = log.level
     with warnings.catch_warnings(), torch.no_grad():
-        warnings.simplefilter('ignore')
-        prog = torch.onnx.export(module, args, input_names=list(names), output_names=list(outputs),
-                                 dynamic_shapes=dynamic, dynamo=True, verbose=False)
+        warnings.simplefilter('ignore'); log.setLevel(logging.ERROR)          # no notes on optional operators
+        try: prog = torch.onnx.export(module, args, input_names=list(names), output_names=list(outputs),
+                                      dynamic_shapes=dynamic, dynamo=True, verbose=False)
+        finally: log.setLevel(level)
     buf = io.BytesIO()
     prog.save(buf)
     return buf.getvalue()
