@@ -8,7 +8,8 @@ complete. It prints, per click, the seconds from the click to the finished docum
 loading onnxruntime-web and the model), the document's length and the network passes it took.
 
     python bench/write_another.py --dataset kjv_verses --iters 1500     # trains models/ in a temporary folder
-    python bench/write_another.py --model models/kjv_verses.pt          # an existing checkpoint (its samples too)
+    python bench/write_another.py --model models/kjv_verses.pt          # an existing checkpoint
+    python bench/write_another.py --iters 30 --set train.pair_iters=30 # the speed alone: a barely trained model
 """
 import argparse, contextlib, io, os, re, shutil, sys, tempfile, time
 from pathlib import Path
@@ -22,6 +23,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--dataset', default='kjv_verses', help='bundled corpus to train on (default: %(default)s)')
     p.add_argument('--iters', type=int, default=1500, help='training steps (default: the shipped %(default)s)')
+    p.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='more training settings')
     p.add_argument('--model', help='an existing checkpoint instead of training one')
     p.add_argument('--clicks', type=int, default=5, help='documents to write (default: %(default)s)')
     a = p.parse_args()
@@ -32,7 +34,8 @@ def main():
     else:
         Path('datasets').mkdir(); shutil.copy(ROOT/'datasets'/f'{a.dataset}.txt', 'datasets')
         t0 = time.time()
-        assert train_main(['--dataset', a.dataset, '--quiet', '--set', f'train.max_iters={a.iters}']) == 0
+        sets = [x for kv in [f'train.max_iters={a.iters}', *a.set] for x in ('--set', kv)]
+        assert train_main(['--dataset', a.dataset, '--quiet', *sets]) == 0
         print(f"trained {a.dataset} ({a.iters} steps) in {time.time() - t0:.0f} s")
         model = work/'models'/f'{a.dataset}.pt'
     with contextlib.redirect_stderr(io.StringIO()):
