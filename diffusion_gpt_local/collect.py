@@ -197,7 +197,8 @@ def token_page(r:dict,              # the token's sample record
             f'<meta name="viewport" content="width=device-width,initial-scale=1"><style>{PAGE_CSS}</style></head>\n'
             f'<body><h1>{html.escape(meta["name"])}</h1><div class="sub">written by a character-level diffusion model; '
             f'grey dots are masked characters, resolving in the order the sampler wrote them</div>\n'
-            f'<div id="text"></div><noscript>{html.escape(r["text"])}</noscript>\n<button id="replay">replay</button> {another}'
+            f'<div id="text"></div><noscript>{html.escape(r["text"])}</noscript>\n'
+            f'<button id="replay">replay</button> {another}'
             f'<table>{rows}</table>\n<script type="application/json" id="data">{data}</script>\n'
             f'<script>{PLAYER}</script>' + (f'\n<script>{WRITER}</script>' if writer else '') + '</body></html>\n')
 
@@ -228,7 +229,8 @@ function shaped(row, S) {   // log-probabilities of outputs `row` after the temp
   const l = Array.from(row, x => x / S.temperature), lse = v => { const m = Math.max(...v);
     return m + Math.log(v.reduce((s, x) => s + Math.exp(x - m), 0)); };
   if (S.top_p < 1) { const z = lse(l), p = l.map(x => Math.exp(x - z)); let cum = 0;
-    for (const i of p.map((_, i) => i).sort((a, b) => p[b] - p[a])) { if (cum >= S.top_p) l[i] = -Infinity; cum += p[i]; } }
+    for (const i of p.map((_, i) => i).sort((a, b) => p[b] - p[a])) {
+      if (cum >= S.top_p) l[i] = -Infinity; cum += p[i]; } }
   const z = lse(l); return l.map(x => x - z);
 }
 function draw(logp, rand) { let best = -1, top = -Infinity;   // Gumbel-max
@@ -243,10 +245,12 @@ async function block(M, before, xb, rand) {   // the block after `before` (clean
   const logp = [0, 1].map(j => shaped(row(j), S)), cand = logp.map(l => draw(l, rand));
   const free = xb.map(x => x === S.mask_id);
   if (!free[0] || !free[1]) return xb.map((x, j) => free[j] ? cand[j] : x);
-  const score = logp.map((l, j) => (S.order === 'position' ? Math.max(...l) : l[cand[j]]) + S.remask_noise / 2 * gumbel(rand));
+  const score = logp.map((l, j) => (S.order === 'position' ? Math.max(...l) : l[cand[j]])
+                                   + S.remask_noise / 2 * gumbel(rand));
   const first = score[1] > score[0] ? 1 : 0, other = 1 - first, z = j => r.features.data.slice(j * C, (j + 1) * C);
   const p = await M.pair.run({z: tensor('float32', z(other), [1, C]), z_other: tensor('float32', z(first), [1, C]),
-    other: tensor('int64', BigInt64Array.of(BigInt(cand[first])), [1]), side: tensor('int64', BigInt64Array.of(BigInt(first)), [1]),
+    other: tensor('int64', BigInt64Array.of(BigInt(cand[first])), [1]),
+    side: tensor('int64', BigInt64Array.of(BigInt(first)), [1]),
     logits: tensor('float32', row(other), [1, V])});
   const x = [0, 0]; x[first] = cand[first]; x[other] = draw(shaped(p.pair_logits.data, S), rand); return x;
 }
@@ -273,7 +277,8 @@ async function another() {
     if (mine !== job) return;
     for (let i = Math.max(pos, start); i < ids.length && doc === null; i++) if (ids[i] === S.sep_id) {
       const d = clean(S, ids.slice(start, i)); if (d) doc = d; else start = i + 1; }
-    if (doc === null && ids.length - start >= S.max_chars) doc = trimTail(clean(S, ids.slice(start, start + S.max_chars)));
+    if (doc === null && ids.length - start >= S.max_chars)
+      doc = trimTail(clean(S, ids.slice(start, start + S.max_chars)));
     if (doc === null) show(S, ids.slice(start), Math.min(L, ids.length - start));
   }
   out.textContent = doc; btn.disabled = false; document.body.dataset.wrote = String(runs);
@@ -287,7 +292,7 @@ document.getElementById('replay').addEventListener('click', () => { job++; btn.d
 # %% ../nbs/22_collect.ipynb #1782f685
 ORT_VERSION = '1.31.1'
 ORT_URL = f'https://registry.npmjs.org/onnxruntime-web/-/onnxruntime-web-{ORT_VERSION}.tgz'
-ORT_SHA512 = ('5GeH+bWQ+HxM10z7erGlsWqryrwMbSvm/1tkIsKTT48g0fI19VXVVC435t4t7VsPdSQeS7NmuZPXrQ73k82URw==')   # npm integrity
+ORT_SHA512 = '5GeH+bWQ+HxM10z7erGlsWqryrwMbSvm/1tkIsKTT48g0fI19VXVVC435t4t7VsPdSQeS7NmuZPXrQ73k82URw=='   # its integrity
 
 def ort_cache() -> Path:   # the folder
     "Where downloads are kept: `$XDG_CACHE_HOME/diffusion_gpt_local`, by default `~/.cache/diffusion_gpt_local`."
@@ -321,7 +326,8 @@ def vendor_files(tarball:bytes,   # `ort_tarball()`
     blob = json.dumps(dict(mjs=mjs.decode('utf-8'), wasm=base64.b64encode(wasm).decode()))
     readme = (f"onnxruntime-web {ORT_VERSION} (MIT license, https://github.com/microsoft/onnxruntime), from {ORT_URL}\n"
               f"(sha512 {ORT_SHA512}): ort.wasm.min.js is dist/ort.wasm.min.js; ort-wasm.js holds\n"
-              "dist/ort-wasm-simd-threaded.mjs and dist/ort-wasm-simd-threaded.wasm (base64), for pages opened from file://.\n")
+              "dist/ort-wasm-simd-threaded.mjs and dist/ort-wasm-simd-threaded.wasm (base64), for pages opened\n"
+              "from file://.\n")
     return {'vendor/ort.wasm.min.js': js.decode('utf-8'), 'vendor/ort-wasm.js': f'window.ORT_WASM = {blob};\n',
             'vendor/README.txt': readme}
 

@@ -15,7 +15,7 @@ __all__ = ['WindowStep', 'export_onnx', 'why_no_writer', 'writer_spec']
 
 # %% ../nbs/23_onnx.ipynb #8e1658c0
 class WindowStep(nn.Module):
-    "One sampling pass of a block model without a cache: the window's clean text and its noisy last block in, outputs out."
+    "One sampling pass of a block model without a cache: a window (clean text, then a noisy block) in, outputs out."
     def __init__(self, model):   # a `BlockDDiT`
         super().__init__()
         self.model = model
@@ -83,7 +83,7 @@ def export_onnx(model,              # a `BlockDDiT` with a pair head (blocks of 
 
 # %% ../nbs/23_onnx.ipynb #726ea11a
 def why_no_writer(lm) -> str|None:   # a `LoadedModel`; the reason, or None where the page can write with it
-    "Why the page's sampler (blocks of two, one pass each with the pair head) is not `lm`'s default sampler; None if it is."
+    "Why the page's sampler (blocks of two, one pass each, the pair head) is not `lm`'s default; None if it is."
     s, block = sample_settings(lm), lm.cfg.diffusion.block
     if block != 2 or getattr(lm.model, 'pair', None) is None:
         has = 'no pair head' if block == 2 else f'blocks of {block}' if block else 'the whole window at once'
