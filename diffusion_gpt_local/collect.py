@@ -4,20 +4,23 @@
 
 # %% ../nbs/22_collect.ipynb #e33f0a49
 from __future__ import annotations
-import argparse, html, json, os, shutil, sys, tempfile, textwrap, unicodedata
+import argparse, base64, hashlib, html, io, json, os, shutil, sys, tarfile, tempfile, textwrap, unicodedata
+import urllib.request
 from pathlib import Path
 from xml.sax.saxutils import escape
 from .config import Config, DiffGPTError, load_config
-from .checkpoint import write_text
+from .checkpoint import atomic_write, model_from_checkpoint, write_text
 from .data import file_sha256
 from .animate import COLOURS
 from .cli import run_cli, _Parser
+from .onnx_export import export_onnx, why_no_writer, writer_spec
 
 # %% auto #0
 __all__ = ['NEEDED', 'ERC721_SCHEMA', 'MARKETPLACE_SCHEMA', 'CARD', 'PAD', 'BODY_TOP', 'BODY_BOTTOM', 'MONO', 'ADVANCE',
-           'LEADING', 'PAGE_CSS', 'PLAYER', 'read_records', 'token_metadata', 'xml_text', 'fit_text', 'svg_card',
-           'token_page', 'gallery_html', 'collection_files', 'write_folder', 'collect_parser', 'collect_one',
-           'collect_main']
+           'LEADING', 'PAGE_CSS', 'PLAYER', 'WRITER', 'ORT_VERSION', 'ORT_URL', 'ORT_SHA512', 'read_records',
+           'token_metadata', 'xml_text', 'fit_text', 'svg_card', 'token_page', 'ort_cache', 'ort_tarball',
+           'vendor_files', 'model_files', 'gallery_html', 'collection_files', 'write_folder', 'collect_parser',
+           'collect_one', 'writer_files', 'collect_main']
 
 # %% ../nbs/22_collect.ipynb #c914773e
 NEEDED = dict(text=str, index=int, seed=int, sampler=str, steps=int, dataset=str, model_sha256=str)   # and types
@@ -175,23 +178,166 @@ function play() {
     if (k >= frames) { clearInterval(timer); show(last, last); document.body.dataset.done = '1'; } }, ms);
 }
 document.getElementById('replay').onclick = play;
+window.stopReplay = () => clearInterval(timer);
 play();
 })();"""
 
-def token_page(r:dict,      # the token's sample record
-               meta:dict,   # its metadata (`token_metadata`)
-              ) -> str:     # the HTML page
+def token_page(r:dict,              # the token's sample record
+               meta:dict,           # its metadata (`token_metadata`)
+               token_id:int=0,      # its id (seeds "write another")
+               writer:bool=False,   # offer "write another" (the collection has `model/` and `vendor/`)
+              ) -> str:             # the HTML page
     "A self-contained page that replays the token's denoising (`r['unmasked_at']`), or shows its text without it."
-    data = json.dumps(dict(text=r['text'], at=r.get('unmasked_at')), ensure_ascii=False).replace('<', '\\u003c')
+    data = json.dumps(dict(text=r['text'], at=r.get('unmasked_at'), id=token_id),
+                      ensure_ascii=False).replace('<', '\\u003c')
+    another = ('<button id="another">write another</button> <span id="status" class="sub"></span>' if writer else '')
     rows = ''.join(f"<tr><td>{html.escape(a['trait_type'])}</td><td>{html.escape(str(a['value']))}</td></tr>"
                    for a in meta['attributes'])
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(meta["name"])}</title>'
             f'<meta name="viewport" content="width=device-width,initial-scale=1"><style>{PAGE_CSS}</style></head>\n'
             f'<body><h1>{html.escape(meta["name"])}</h1><div class="sub">written by a character-level diffusion model; '
             f'grey dots are masked characters, resolving in the order the sampler wrote them</div>\n'
-            f'<div id="text"></div><noscript>{html.escape(r["text"])}</noscript>\n<button id="replay">replay</button>'
+            f'<div id="text"></div><noscript>{html.escape(r["text"])}</noscript>\n'
+            f'<button id="replay">replay</button> {another}'
             f'<table>{rows}</table>\n<script type="application/json" id="data">{data}</script>\n'
-            f'<script>{PLAYER}</script></body></html>\n')
+            f'<script>{PLAYER}</script>' + (f'\n<script>{WRITER}</script>' if writer else '') + '</body></html>\n')
+
+# %% ../nbs/22_collect.ipynb #16d6e333
+WRITER = """(function(){
+const btn = document.getElementById('another'), out = document.getElementById('text');
+const status = document.getElementById('status'), D = JSON.parse(document.getElementById('data').textContent);
+let M = null, runs = 0, job = 0;
+const load = src => new Promise((ok, no) => { const s = document.createElement('script'); s.src = src;
+  s.onload = ok; s.onerror = () => no(new Error('cannot load ' + src)); document.head.appendChild(s); });
+function bytes(b64) { const s = atob(b64), a = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) a[i] = s.charCodeAt(i); return a; }
+async function ready() {
+  if (M) return M;
+  for (const f of ['../vendor/ort.wasm.min.js', '../vendor/ort-wasm.js', '../model/model.js']) await load(f);
+  const W = window.ORT_WASM, G = window.DIFFGPT_MODEL;
+  ort.env.wasm.numThreads = 1; ort.env.wasm.wasmBinary = bytes(W.wasm);
+  ort.env.wasm.wasmPaths = {mjs: URL.createObjectURL(new Blob([W.mjs], {type: 'text/javascript'}))};
+  const opt = {executionProviders: ['wasm']};
+  M = {S: G.spec, step: await ort.InferenceSession.create(bytes(G.model), opt),
+       pair: await ort.InferenceSession.create(bytes(G.pair), opt)};
+  return M;
+}
+function mulberry32(a) { return () => { a = (a + 0x6D2B79F5) | 0; let t = Math.imul(a ^ (a >>> 15), 1 | a);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; }; }
+const gumbel = rand => -Math.log(-Math.log(Math.max(rand(), 1e-300)));
+function shaped(row, S) {   // log-probabilities of outputs `row` after the temperature and the nucleus (top-p)
+  const l = Array.from(row, x => x / S.temperature), lse = v => { const m = Math.max(...v);
+    return m + Math.log(v.reduce((s, x) => s + Math.exp(x - m), 0)); };
+  if (S.top_p < 1) { const z = lse(l), p = l.map(x => Math.exp(x - z)); let cum = 0;
+    for (const i of p.map((_, i) => i).sort((a, b) => p[b] - p[a])) {
+      if (cum >= S.top_p) l[i] = -Infinity; cum += p[i]; } }
+  const z = lse(l); return l.map(x => x - z);
+}
+function draw(logp, rand) { let best = -1, top = -Infinity;   // Gumbel-max
+  logp.forEach((l, i) => { if (l > -Infinity) { const v = l + gumbel(rand); if (v > top) { top = v; best = i; } } });
+  return best; }
+const tensor = (type, data, dims) => new ort.Tensor(type, data, dims);
+const ints = a => tensor('int64', BigInt64Array.from(a, BigInt), [1, a.length]);
+async function block(M, before, xb, rand) {   // the block after `before` (clean ids); `xb`: its ids, MASK where free
+  const S = M.S, V = S.chars.length, r = await M.step.run({ids: ints(before.concat(xb)),
+    sigma_bar: tensor('float32', Float32Array.of(S.sigma_bar), [1])});
+  const C = r.features.data.length / 2, row = j => r.logits.data.slice(j * V, (j + 1) * V);
+  const logp = [0, 1].map(j => shaped(row(j), S)), cand = logp.map(l => draw(l, rand));
+  const free = xb.map(x => x === S.mask_id);
+  if (!free[0] || !free[1]) return xb.map((x, j) => free[j] ? cand[j] : x);
+  const score = logp.map((l, j) => (S.order === 'position' ? Math.max(...l) : l[cand[j]])
+                                   + S.remask_noise / 2 * gumbel(rand));
+  const first = score[1] > score[0] ? 1 : 0, other = 1 - first, z = j => r.features.data.slice(j * C, (j + 1) * C);
+  const p = await M.pair.run({z: tensor('float32', z(other), [1, C]), z_other: tensor('float32', z(first), [1, C]),
+    other: tensor('int64', BigInt64Array.of(BigInt(cand[first])), [1]),
+    side: tensor('int64', BigInt64Array.of(BigInt(first)), [1]),
+    logits: tensor('float32', row(other), [1, V])});
+  const x = [0, 0]; x[first] = cand[first]; x[other] = draw(shaped(p.pair_logits.data, S), rand); return x;
+}
+const clean = (S, ids) => ids.map(i => S.chars[i]).join('').replace(/\\p{C}/gu, '').trim();
+function trimTail(t) { const cut = Math.max(...['.', '!', '?'].map(c => t.lastIndexOf(c)));
+  if (cut >= Math.floor(t.length / 3)) return t.slice(0, cut + 1);
+  return t.includes(' ') ? t.slice(0, t.lastIndexOf(' ')).trimEnd() : t; }
+function show(S, ids, fresh) {   // written characters, the last block's in orange, the next block masked
+  out.textContent = ''; const add = (t, c) => { const s = document.createElement('span'); s.textContent = t;
+    if (c) s.className = c; out.appendChild(s); };
+  const text = ids.map(i => S.chars[i]).join(''); add(text.slice(0, text.length - fresh));
+  add(text.slice(text.length - fresh), 'n'); add('\\u00b7'.repeat(S.block), 'm'); }
+async function another() {
+  const mine = ++job, t0 = performance.now(); btn.disabled = true; if (window.stopReplay) window.stopReplay();
+  document.body.dataset.wrote = ''; status.textContent = 'loading the model...';
+  const M = await ready(), S = M.S, L = S.block, seed = (D.id ^ Math.imul(runs++, 0x9E3779B9)) >>> 0;
+  const rand = mulberry32(seed), fixed = S.marker ? [S.sep_id] : [], ids = [];
+  let origin = 0, start = fixed.length, passes = 0, doc = null;
+  status.textContent = 'writing (seed ' + seed + ')...';
+  for (let pos = 0; doc === null; pos += L) {
+    if (pos - origin === S.window) origin = pos - S.context;   // the window slides, keeping the context
+    const xb = [...Array(L).keys()].map(j => pos + j < fixed.length ? fixed[pos + j] : S.mask_id);
+    ids.push(...await block(M, ids.slice(origin, pos), xb, rand)); passes++;
+    if (mine !== job) return;
+    for (let i = Math.max(pos, start); i < ids.length && doc === null; i++) if (ids[i] === S.sep_id) {
+      const d = clean(S, ids.slice(start, i)); if (d) doc = d; else start = i + 1; }
+    if (doc === null && ids.length - start >= S.max_chars)
+      doc = trimTail(clean(S, ids.slice(start, start + S.max_chars)));
+    if (doc === null) show(S, ids.slice(start), Math.min(L, ids.length - start));
+  }
+  out.textContent = doc; btn.disabled = false; document.body.dataset.wrote = String(runs);
+  status.textContent = `written in ${((performance.now() - t0) / 1000).toFixed(1)} s, ${passes} passes (seed ${seed})`;
+}
+btn.onclick = () => another().catch(e => { btn.disabled = false; status.textContent = 'cannot write: ' + e.message;
+  console.error(e); });
+document.getElementById('replay').addEventListener('click', () => { job++; btn.disabled = false; });
+})();"""
+
+# %% ../nbs/22_collect.ipynb #1782f685
+ORT_VERSION = '1.31.1'
+ORT_URL = f'https://registry.npmjs.org/onnxruntime-web/-/onnxruntime-web-{ORT_VERSION}.tgz'
+ORT_SHA512 = '5GeH+bWQ+HxM10z7erGlsWqryrwMbSvm/1tkIsKTT48g0fI19VXVVC435t4t7VsPdSQeS7NmuZPXrQ73k82URw=='   # its integrity
+
+def ort_cache() -> Path:   # the folder
+    "Where downloads are kept: `$XDG_CACHE_HOME/diffusion_gpt_local`, by default `~/.cache/diffusion_gpt_local`."
+    return Path(os.environ.get('XDG_CACHE_HOME') or Path.home()/'.cache')/'diffusion_gpt_local'
+
+def _sha512(data:bytes) -> str: return base64.b64encode(hashlib.sha512(data).digest()).decode()
+
+def ort_tarball(cache:Path|None=None,   # the cache folder (default: `ort_cache()`)
+                url:str=ORT_URL,        # where to download it from when the cache does not have it
+               ) -> bytes:              # the tarball, its sha512 checked
+    "onnxruntime-web's npm tarball: from the cache, or downloaded once into it; checked against the registry's sha512."
+    path = Path(cache or ort_cache())/ORT_URL.rsplit('/', 1)[1]
+    if path.is_file() and _sha512(data := path.read_bytes()) == ORT_SHA512: return data
+    try:
+        with urllib.request.urlopen(url, timeout=60) as f: data = f.read()
+    except (OSError, ValueError) as e:
+        raise DiffGPTError(f"cannot download onnxruntime-web {ORT_VERSION} from {url} ({getattr(e, 'reason', e)}); "
+                           f"put {ORT_URL} at {path}") from None
+    if _sha512(data) != ORT_SHA512: raise DiffGPTError(f"{url}: not the npm registry's onnxruntime-web {ORT_VERSION} "
+                                                       "(its sha512 differs)")
+    try: atomic_write(path, lambda f: f.write(data))
+    except DiffGPTError: pass                                  # a cache we cannot write: use it this once
+    return data
+
+def vendor_files(tarball:bytes,   # `ort_tarball()`
+                ) -> dict[str, str]:   # path in the collection -> contents
+    "The files of `vendor/`: the wasm build's script as it is, its `.wasm` and glue as one classic script, a README."
+    with tarfile.open(fileobj=io.BytesIO(tarball)) as t:
+        js, mjs, wasm = (t.extractfile(f'package/dist/{n}').read() for n in
+                         ('ort.wasm.min.js', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'))
+    blob = json.dumps(dict(mjs=mjs.decode('utf-8'), wasm=base64.b64encode(wasm).decode()))
+    readme = (f"onnxruntime-web {ORT_VERSION} (MIT license, https://github.com/microsoft/onnxruntime), from {ORT_URL}\n"
+              f"(sha512 {ORT_SHA512}): ort.wasm.min.js is dist/ort.wasm.min.js; ort-wasm.js holds\n"
+              "dist/ort-wasm-simd-threaded.mjs and dist/ort-wasm-simd-threaded.wasm (base64), for pages opened\n"
+              "from file://.\n")
+    return {'vendor/ort.wasm.min.js': js.decode('utf-8'), 'vendor/ort-wasm.js': f'window.ORT_WASM = {blob};\n',
+            'vendor/README.txt': readme}
+
+def model_files(lm) -> dict:   # a `LoadedModel` that `why_no_writer` accepts; path in the collection -> contents
+    "The files of `model/`: both graphs (`export_onnx`), the sampler's settings, and all three as one classic script."
+    graphs, spec = export_onnx(lm.model), writer_spec(lm)
+    b64 = {k.removesuffix('.onnx'): base64.b64encode(v).decode() for k, v in graphs.items()}
+    return {**{f'model/{k}': v for k, v in graphs.items()},
+            'model/model.json': json.dumps(spec, indent=1, ensure_ascii=False) + '\n',
+            'model/model.js': f'window.DIFFGPT_MODEL = {json.dumps(dict(spec=spec, **b64), ensure_ascii=False)};\n'}
 
 # %% ../nbs/22_collect.ipynb #6ee91f96
 def gallery_html(name:str,          # the collection's name
@@ -214,6 +360,7 @@ def collection_files(records:list[dict],  # the samples' records (`read_records`
                      sha256:str,          # its checkpoint's sha256
                      name:str|None=None,  # the collection's name (default: the model's)
                      base_uri:str='',     # prefix of the URIs in the metadata
+                     writer:bool=False,   # pages with "write another" (the caller adds `model/` and `vendor/`)
                     ) -> dict[str, str]:  # path in the folder -> contents
     "Every file of the collection of `records`: metadata, cards, token pages, collection.json, index.html."
     name, r0 = name or model, records[0]
@@ -227,7 +374,7 @@ def collection_files(records:list[dict],  # the samples' records (`read_records`
         where = r['dataset'] if name == r['dataset'] else f"{name} · {r['dataset']}"
         files[f'images/{i}.svg'] = svg_card(f'#{i}', where, r['text'],
                                             f"{model}  {r['sampler']}  {r['steps']} steps  seed {r['seed']}")
-        files[f'tokens/{i}.html'] = token_page(r, meta)
+        files[f'tokens/{i}.html'] = token_page(r, meta, i, writer)
     files['images/collection.svg'] = svg_card(name, f"{len(records)} documents · {r0['dataset']}", description,
                                               f"sha256 {sha256[:32]}")
     files['collection.json'] = json.dumps(dict(name=name, description=description,
@@ -237,7 +384,7 @@ def collection_files(records:list[dict],  # the samples' records (`read_records`
     return files
 
 # %% ../nbs/22_collect.ipynb #fb322929
-def write_folder(files:dict[str, str],   # path in the folder -> contents
+def write_folder(files:dict,             # path in the folder -> contents (text or bytes)
                  dest:Path,              # the folder to (re)place
                 ) -> Path:               # `dest`
     "Write `files` into a temporary folder beside `dest`, then rename it to `dest` (replacing a folder there)."
@@ -247,7 +394,9 @@ def write_folder(files:dict[str, str],   # path in the folder -> contents
     tmp, old = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f'.{dest.name}.', suffix='.tmp')), None
     try:
         mask = os.umask(0); os.umask(mask); os.chmod(tmp, 0o777 & ~mask)   # a folder as mkdir makes it, not 0700
-        for rel, text in sorted(files.items()): write_text(tmp/rel, text)
+        for rel, data in sorted(files.items()):
+            if isinstance(data, str): write_text(tmp/rel, data)
+            else: atomic_write(tmp/rel, lambda f, data=data: f.write(data))
         if dest.exists(): old = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f'.{dest.name}.', suffix='.old'))
         if old: os.replace(dest, old/'was')
         os.replace(tmp, dest)
@@ -273,6 +422,8 @@ def collect_parser() -> argparse.ArgumentParser:  # the parser of `diffgpt_colle
     p.add_argument('--name', help="the collection's name (default: the model's; one model only)")
     p.add_argument('--base-uri', default='', metavar='URI',
                    help='prefix of image and animation_url, e.g. ipfs://CID/ (default: relative to the folder)')
+    p.add_argument('--no-model', action='store_true', help='token pages without "write another" (no ONNX export, no '
+                   'onnxruntime-web)')
     p.add_argument('-q', '--quiet', action='store_true', help='print nothing on success')
     return p
 
@@ -281,6 +432,8 @@ def collect_one(model:Path,        # the checkpoint
                 out:Path,          # where NAME/ goes
                 name:str|None=None,  # the collection's name (default: the model's)
                 base_uri:str='',   # prefix of the metadata's URIs
+                writer:bool=True,  # add "write another" where the model allows it
+                warn=print,        # `warn(line)` says why a collection goes without it
                ) -> Path:          # the collection folder
     "Write `out/NAME/`, the collection of checkpoint `model`'s samples in `outputs`."
     model = Path(model)
@@ -290,7 +443,21 @@ def collect_one(model:Path,        # the checkpoint
     if any(r['model_sha256'] != sha for r in records):
         raise DiffGPTError(f"{samples}: written by another version of {model} (model_sha256 differs); make them "
                            f"again with diffgpt_generate --model {model}")
-    return write_folder(collection_files(records, model.stem, sha, name, base_uri), Path(out)/model.stem)
+    extra, why = writer_files(model) if writer else ({}, None)
+    if why: warn(f"diffgpt_collect: warning: {model}: token pages without \"write another\": {why}")
+    files = collection_files(records, model.stem, sha, name, base_uri, bool(extra))
+    return write_folder({**files, **extra}, Path(out)/model.stem)
+
+def writer_files(model:Path,           # the checkpoint
+                ) -> tuple[dict, str|None]:   # the files of `model/` and `vendor/`, or none and why not
+    "What \"write another\" needs in the collection of checkpoint `model`, or why it cannot have it."
+    lm = model_from_checkpoint(model)
+    if why := why_no_writer(lm): return {}, why
+    try: import onnx, onnxscript                                     # noqa: F401 (the exporter writes with them)
+    except ImportError: return {}, 'exporting to ONNX needs onnx and onnxscript (pip install onnx onnxscript)'
+    try: vendor = vendor_files(ort_tarball())
+    except DiffGPTError as e: return {}, str(e)
+    return {**model_files(lm), **vendor}, None
 
 def _collect(argv) -> int:
     a = collect_parser().parse_args(argv)
@@ -300,7 +467,8 @@ def _collect(argv) -> int:
     if a.name is not None and len(models) > 1: raise DiffGPTError("--name needs exactly one --model")
     if a.base_uri and not a.base_uri.endswith('/'): raise DiffGPTError(f"--base-uri {a.base_uri}: must end with /")
     for m in models:
-        dest = collect_one(m, Path(a.outputs or cfg.paths.outputs), Path(a.out), a.name, a.base_uri)
+        dest = collect_one(m, Path(a.outputs or cfg.paths.outputs), Path(a.out), a.name, a.base_uri, not a.no_model,
+                           lambda line: print(line, file=sys.stderr, flush=True))
         if not a.quiet: print(f"wrote {dest}/ ({sum(1 for _ in (dest/'metadata').iterdir())} tokens)")
     return 0
 

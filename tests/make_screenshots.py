@@ -6,7 +6,8 @@ section). Build both first (`diffgpt_docs`, `diffgpt_report`), then run
 
 `--site none` or `--report none` skips that one.
 
-A collection (`diffgpt_collect`): its gallery, and a token page caught while it replays its denoising:
+A collection (`diffgpt_collect`): its gallery, a token page caught while it replays its denoising, and (a block
+model's collection) the same page after "write another" wrote a new document:
 
     python3 tests/make_screenshots.py --collection collections/nova_commits --only-collection
 """
@@ -27,7 +28,8 @@ def main():
     p.add_argument('--section', default='section.model-detail:nth-of-type(3)', help="the report's model section to show (CSS selector)")
     p.add_argument('--out', default=str(ROOT/'nbs'/'images'),
                    help='folder for docs_model.png, report.png, report_panels.png and report_model.png')
-    p.add_argument('--collection', help='a collection folder: also collection.png (its gallery) and token.png (token 0 denoising)')
+    p.add_argument('--collection', help='a collection folder: also collection.png (its gallery), token.png (token 0 denoising) and '
+                   'write_another.png (a document written in the page)')
     p.add_argument('--only-collection', action='store_true', help='only the collection screenshots')
     a = p.parse_args()
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
@@ -58,7 +60,8 @@ def report_shots(a, out:Path):
             print(b.screenshot(out/name))
 
 def collection_shots(folder:Path, out:Path):
-    "The gallery, and token 0's page about 40% into its replay (masked dots and written characters side by side)."
+    "The gallery, token 0's page about 40% into its replay (masked dots and written characters side by side), and after "
+    "'write another'."
     with Chromium(width=1280, height=720) as b:
         b.goto((folder/'index.html').resolve().as_uri())
         print(b.screenshot(out/'collection.png'))
@@ -66,5 +69,9 @@ def collection_shots(folder:Path, out:Path):
         b.goto((folder/'tokens'/'0.html').resolve().as_uri())
         time.sleep(1.2)                                                      # the replay runs 3 s
         print(b.screenshot(out/'token.png'))
+        if b.eval("!!document.getElementById('another')"):                 # a block model's page: it writes another
+            b.eval("document.getElementById('another').click()")
+            b.wait_for("document.body.dataset.wrote === '1'", timeout=120)
+            print(b.screenshot(out/'write_another.png'))
 
 if __name__ == '__main__': main()

@@ -285,8 +285,8 @@ def test_report_many_models(browser, tmp_path, monkeypatch):
     browser.eval("window.scrollTo(0, 0)"); browser.screenshot(tmp_path/'report_many.png')
     assert (tmp_path/'report_many.png').stat().st_size > 20_000
 
-def _collection(tmp_path, monkeypatch):
-    "A tiny commit model, 6 samples and their collection in `tmp_path`; the collection folder."
+def _collection(tmp_path, monkeypatch, block:int=0):
+    "A tiny commit model (the whole window, or blocks of `block`), 6 samples and their collection in `tmp_path`; the collection folder."
     from diffusion_gpt_local.cli import train_main, generate_main
     from diffusion_gpt_local.collect import collect_main
     monkeypatch.chdir(tmp_path)
@@ -295,7 +295,7 @@ def _collection(tmp_path, monkeypatch):
                                                              "Update docs for the parser and the lexer"] * 30) + '\n')
     (tmp_path/'config.yaml').write_text('defaults:\n  seed: 0\n  model: {n_layer: 1, n_head: 2, n_embd: 16, block_size: 64, cond_dim: 8}\n'
                                         '  train: {batch_size: 8, max_iters: 20, eval_interval: 10, eval_iters: 1, eval_windows: 4}\n'
-                                        '  sample: {steps: 32, batch_size: 8}\n')
+                                        '  sample: {steps: 32, batch_size: 8}\n' + f'  diffusion: {{block: {block}}}\n')
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         assert train_main(['--dataset', 'commits', '--quiet']) == 0
         assert generate_main(['--model', 'models/commits.pt', '--samples', '6', '--quiet']) == 0
@@ -327,3 +327,31 @@ def test_collection(browser, tmp_path, monkeypatch):
     assert '\u00b7' in seen[0] and len(set(seen)) >= 3, seen                     # starts masked, changes over time
     assert browser.requests_from(page) == [page] and browser.errors == [], (browser.requests_from(page), browser.errors)
     browser.screenshot(tmp_path/'token.png')
+
+def test_write_another(browser, tmp_path, monkeypatch):
+    "A token page of a block model writes a new document in the page with the model (onnxruntime-web), from file://, offline."
+    coll = _collection(tmp_path, monkeypatch, block=2)
+    spec = json.loads((coll/'model'/'model.json').read_text())
+    page = (coll/'tokens'/'1.html').as_uri()
+    browser.clear(); t0 = time.time(); browser.goto(page)
+    browser.wait_for("document.body.dataset.done === '1'", timeout=10)          # the replay ends first
+    replayed = browser.eval("document.getElementById('text').textContent")
+    browser.eval("window.seen = []; new MutationObserver(() => seen.push(document.getElementById('text').textContent))"
+                 ".observe(document.getElementById('text'), {childList: true, subtree: true, characterData: true})")
+    t0 = time.time(); browser.eval("document.getElementById('another').click()")
+    while browser.eval("document.body.dataset.wrote") != '1':
+        assert time.time() - t0 < 10, (browser.eval("document.getElementById('status').textContent"), browser.errors)
+        time.sleep(0.02)
+    seen = browser.eval("window.seen")
+    seconds, doc = time.time() - t0, browser.eval("document.getElementById('text').textContent")
+    status = browser.eval("document.getElementById('status').textContent")
+    assert doc and doc == doc.strip() and set(doc) <= set(spec['chars']) - {'\n'} and len(doc) <= spec['max_chars'], doc
+    assert any(t.endswith('\u00b7\u00b7') for t in seen) and doc != replayed, (seen, doc)   # it assembled; another one
+    assert status.startswith('written in') and '(seed 1)' in status, status          # token 1, first click: seed 1
+    mine = browser.requests_from(page)
+    assert all(u.startswith((coll.as_uri() + '/', 'blob:')) for u in mine) and browser.errors == [], (mine, browser.errors)
+    browser.eval("document.getElementById('another').click()")                     # again: the next seed, another draw
+    browser.wait_for("document.body.dataset.wrote === '2'", timeout=10)
+    assert '(seed ' in browser.eval("document.getElementById('status').textContent") and browser.errors == [], browser.errors
+    browser.screenshot(tmp_path/'write_another.png')
+    print(f"wrote {doc!r} in {seconds:.1f} s ({status})")
