@@ -5,7 +5,8 @@ For each model it writes one pool of K x N documents that pass the filters, exac
 documents (the split training made):
 - best of 1: the pool's first N documents (what a run without curation writes, up to its batching);
 - best of K: `curate(pool, N)`, which is what `--best-of K` keeps from that very pool (13_generate tests it);
-- diagnostics: the likeliest N without the variety guard, and the pool's correlation of score and length.
+- diagnostics: other weights of the variety term (0: likelihood and the 32-character guard alone), and the pool's
+  correlation of score and length (does the per-character score favour short documents?).
 Figures: readability (the report's: share of the words found in the training documents; the held-out documents'
 share is the reference), distinct character 4-grams (the report's, the corpus's on N held-out documents), mean
 length in characters, mean logp_per_char.
@@ -64,7 +65,9 @@ def one_model(path: Path, n: int, k: int, reuse: bool) -> dict:
     train, held = split_sample(Path(pool['corpus']), pool['seed'], pool['val_fraction'])
     ref = random.Random(0).sample(held, min(n, len(held)))
     sets = {'best of 1': samples[:n], f'best of {k}': curate(samples, n),
-            f'best of {k}, no guard': curate(samples, n, span=10**9)}
+            f'best of {k}, likelihood alone': curate(samples, n, weight=0),
+            f'best of {k}, weight 1': curate(samples, n, weight=1.0),
+            f'best of {k}, weight 3': curate(samples, n, weight=3.0)}
     rows = {name: figures([s['text'] for s in docs], train, held, [s['logp_per_char'] for s in docs])
             for name, docs in sets.items()}
     rows['held-out'] = figures(ref, train, held)
@@ -87,11 +90,12 @@ def main():
         res = one_model(path, a.samples, a.best_of, a.reuse)
         results.append(res)
         print(f"\n{name}: pool {res['pool']} in {res['seconds']:.0f} s, order {res['settings']['order']}; "
-              f"Spearman(length, logp_per_char) over the pool {res['spearman_len_score']:+.2f}")
-        print(f"{'':24}{'readability':>12}{'distinct4':>10}{'mean chars':>11}{'logp/char':>10}")
+              f"Spearman(length, logp_per_char) over the pool {res['spearman_len_score']:+.2f}; "
+              f"readability of all held-out documents {res['rows']['held-out']['reference']:.3f}")
+        print(f"{'':32}{'readability':>12}{'distinct4':>10}{'mean chars':>11}{'logp/char':>10}")
         for row, f in res['rows'].items():
             lp = '' if f['logp'] is None else f"{f['logp']:10.3f}"
-            print(f"{row:24}{f['readability']:12.3f}{f['distinct4']:10.3f}{f['mean_chars']:11.1f}{lp}")
+            print(f"{row:32}{f['readability']:12.3f}{f['distinct4']:10.3f}{f['mean_chars']:11.1f}{lp}")
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT/'curation.json').write_text(json.dumps(results, indent=1))
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_generate.ipynb #39604605
 from __future__ import annotations
-import math, unicodedata, warnings
+import heapq, math, unicodedata, warnings
 from dataclasses import dataclass, field
 import torch, torch.nn.functional as F
 from tqdm.auto import tqdm
@@ -14,10 +14,10 @@ from .runtime import autocast_dtype
 from .sampler import ReverseSettings, resolve_sampler, resolve_order, sample_ids
 
 # %% auto #0
-__all__ = ['VARIETY_SPAN', 'split_documents', 'trim_tail', 'Prompt', 'prompt_ids', 'doc_offset', 'mean_doc_chars',
-           'max_doc_chars', 'StreamPlan', 'stream_plan', 'clean_text', 'Generation', 'sample_settings',
-           'reverse_settings', 'Settled', 'stream_pieces', 'piece_logp', 'align_steps', 'generate_samples',
-           'generate_documents', 'curate']
+__all__ = ['VARIETY_SPAN', 'VARIETY_WEIGHT', 'split_documents', 'trim_tail', 'Prompt', 'prompt_ids', 'doc_offset',
+           'mean_doc_chars', 'max_doc_chars', 'StreamPlan', 'stream_plan', 'clean_text', 'Generation',
+           'sample_settings', 'reverse_settings', 'Settled', 'stream_pieces', 'piece_logp', 'align_steps',
+           'generate_samples', 'generate_documents', 'curate']
 
 # %% ../nbs/13_generate.ipynb #76b3115a
 def split_documents(text:str,                 # a decoded sampled stream
@@ -365,21 +365,27 @@ def generate_documents(lm, n:int, sc:SampleConfig|None=None, seed:int|None=None,
     return generate_samples(lm, n, sc, seed=seed, device=device, **kwargs).texts
 
 # %% ../nbs/13_generate.ipynb #8ca0ac3b
-VARIETY_SPAN = 32   # curation: no two kept documents share a run of this many characters
+VARIETY_SPAN = 32      # curation: no two kept documents share a run of this many characters
+VARIETY_WEIGHT = 2.0   # curation: what a document's share of 4-grams new to the set is worth, in nats per character
 
 def _runs(text:str, span:int) -> set: return {text[i:i + span] for i in range(len(text) - span + 1)}
 
-def curate(samples:list[dict],      # documents that passed the filters, in the order written, with `logp_per_char`
-           n:int,                   # documents to keep
-           span:int=VARIETY_SPAN,   # the variety guard: no two kept share a run of this many characters
-          ) -> list[dict]:          # `n` of `samples` (all, if fewer), in their order
-    """The `n` documents with the highest `logp_per_char` (ties: the earlier), passing over one that shares a
-    `span`-character run with one kept; if too few are left, the likeliest passed over fill up. In their order."""
-    score = lambda i: -math.inf if samples[i].get('logp_per_char') is None else samples[i]['logp_per_char']
-    kept, passed, seen = [], [], set()
-    for i in sorted(range(len(samples)), key=lambda i: (-score(i), i)):
-        if len(kept) == n: break
-        runs = _runs(samples[i]['text'], span)
-        if runs & seen: passed.append(i); continue
-        kept.append(i); seen |= runs
+def curate(samples:list[dict],           # documents that passed the filters, in the order written, with `logp_per_char`
+           n:int,                        # documents to keep
+           span:int=VARIETY_SPAN,        # the guard: no two kept share a run of this many characters
+           weight:float=VARIETY_WEIGHT,  # the worth of a document's share of 4-grams new to the kept set (0: none)
+          ) -> list[dict]:               # `n` of `samples` (all, if fewer), in their order
+    """Greedily the document with the highest `logp_per_char` + `weight` x its share of 4-grams new to the kept set
+    (ties: the earlier), passing over one that shares a `span`-run with one kept (they fill up if too few are left)."""
+    grams, seen, spans, kept, passed = [_runs(s['text'], 4) for s in samples], set(), set(), [], []
+    score = [-math.inf if s.get('logp_per_char') is None else s['logp_per_char'] for s in samples]
+    worth = lambda i: -(score[i] + weight * (len(grams[i] - seen) / len(grams[i]) if grams[i] else 0.0))
+    heap = [(worth(i), i) for i in range(len(samples))]       # (minus the worth, index): stale values bound from above
+    heapq.heapify(heap)
+    while heap and len(kept) < n:
+        now = (worth(heap[0][1]), heap[0][1])
+        if now != heapq.heappop(heap) and heap and now > heap[0]: heapq.heappush(heap, now); continue
+        runs = _runs(samples[now[1]]['text'], span)
+        if runs & spans: passed.append(now[1]); continue
+        kept.append(now[1]); spans |= runs; seen |= grams[now[1]]
     return [samples[i] for i in sorted(kept + passed[:n - len(kept)])]
