@@ -14,7 +14,7 @@ from .runtime import autocast_dtype
 from .sampler import ReverseSettings, resolve_sampler, resolve_order, sample_ids
 
 # %% auto #0
-__all__ = ['VARIETY_SPAN', 'VARIETY_WEIGHT', 'split_documents', 'trim_tail', 'Prompt', 'prompt_ids', 'doc_offset',
+__all__ = ['VARIETY_SPAN', 'VARIETY_WEIGHT', 'LENGTH_BINS', 'split_documents', 'trim_tail', 'Prompt', 'prompt_ids', 'doc_offset',
            'mean_doc_chars', 'max_doc_chars', 'StreamPlan', 'stream_plan', 'clean_text', 'Generation',
            'sample_settings', 'reverse_settings', 'Settled', 'stream_pieces', 'piece_logp', 'align_steps',
            'generate_samples', 'generate_documents', 'curate']
@@ -367,6 +367,7 @@ def generate_documents(lm, n:int, sc:SampleConfig|None=None, seed:int|None=None,
 # %% ../nbs/13_generate.ipynb #8ca0ac3b
 VARIETY_SPAN = 32      # curation: no two kept documents share a run of this many characters
 VARIETY_WEIGHT = 2.0   # curation: what a document's share of 4-grams new to the set is worth, in nats per character
+LENGTH_BINS = 10       # curation: each tenth of the candidates by length gives a tenth of the kept documents
 
 def _runs(text:str, span:int) -> set: return {text[i:i + span] for i in range(len(text) - span + 1)}
 
@@ -374,10 +375,15 @@ def curate(samples:list[dict],           # documents that passed the filters, in
            n:int,                        # documents to keep
            span:int=VARIETY_SPAN,        # the guard: no two kept share a run of this many characters
            weight:float=VARIETY_WEIGHT,  # the worth of a document's share of 4-grams new to the kept set (0: none)
+           bins:int=LENGTH_BINS,         # length-matched: each of `bins` length bands of the candidates gives its share
           ) -> list[dict]:               # `n` of `samples` (all, if fewer), in their order
     """Greedily the document with the highest `logp_per_char` + `weight` x its share of 4-grams new to the kept set
-    (ties: the earlier), passing over one that shares a `span`-run with one kept (they fill up if too few are left)."""
+    (ties: the earlier), within its length band's quota, passing over one that shares a `span`-run with one kept (those
+    passed over fill up if too few are left)."""
     grams, seen, spans, kept, passed = [_runs(s['text'], 4) for s in samples], set(), set(), [], []
+    m, bins = len(samples), max(1, min(bins, n))
+    band = {i: r * bins // max(1, m) for r, i in enumerate(sorted(range(m), key=lambda i: (len(samples[i]['text']), i)))}
+    quota = [(b + 1) * n // bins - b * n // bins for b in range(bins)]
     score = [-math.inf if s.get('logp_per_char') is None else s['logp_per_char'] for s in samples]
     worth = lambda i: -(score[i] + weight * (len(grams[i] - seen) / len(grams[i]) if grams[i] else 0.0))
     heap = [(worth(i), i) for i in range(len(samples))]       # (minus the worth, index): stale values bound from above
@@ -386,6 +392,6 @@ def curate(samples:list[dict],           # documents that passed the filters, in
         now = (worth(heap[0][1]), heap[0][1])
         if now != heapq.heappop(heap) and heap and now > heap[0]: heapq.heappush(heap, now); continue
         runs = _runs(samples[now[1]]['text'], span)
-        if runs & spans: passed.append(now[1]); continue
-        kept.append(now[1]); spans |= runs; seen |= grams[now[1]]
+        if runs & spans or not quota[band[now[1]]]: passed.append(now[1]); continue
+        kept.append(now[1]); spans |= runs; seen |= grams[now[1]]; quota[band[now[1]]] -= 1
     return [samples[i] for i in sorted(kept + passed[:n - len(kept)])]
