@@ -234,7 +234,7 @@ def piece_logp(text:str,             # a decoded stream (one character per id)
                logp:list[float],      # per character, the log-probability of the draw that wrote it (`sample_ids`)
                written:list[bool],    # per character, whether the model wrote it (not the prompt)
               ) -> list[float|None]:  # per piece of `stream_pieces`: the mean (None: the model wrote none of it)
-    "Per piece between separators: the mean log-probability of what the model wrote of it and of the separator after it."
+    "Per piece between separators: the mean log-probability of the model's draws in it and in the separator after it."
     out, pos = [], 0
     for p in text.split(SEP):
         end = min(pos + len(p) + 1, len(text))           # with the separator that ends it (the tail has none)
@@ -382,7 +382,8 @@ def curate(samples:list[dict],           # documents that passed the filters, in
     passed over fill up if too few are left)."""
     grams, seen, spans, kept, passed = [_runs(s['text'], 4) for s in samples], set(), set(), [], []
     m, bins = len(samples), max(1, min(bins, n))
-    band = {i: r * bins // max(1, m) for r, i in enumerate(sorted(range(m), key=lambda i: (len(samples[i]['text']), i)))}
+    by_length = sorted(range(m), key=lambda i: (len(samples[i]['text']), i))
+    band = {i: r * bins // max(1, m) for r, i in enumerate(by_length)}
     quota = [(b + 1) * n // bins - b * n // bins for b in range(bins)]
     score = [-math.inf if s.get('logp_per_char') is None else s['logp_per_char'] for s in samples]
     worth = lambda i: -(score[i] + weight * (len(grams[i] - seen) / len(grams[i]) if grams[i] else 0.0))

@@ -436,7 +436,7 @@ def sample_ids(model,                           # a whole-window model, or a blo
                stats:dict|None=None,            # gets `network_rows` and `network_calls_per_sequence`
                progress:bool=False,             # show progress bars
                stop_after:int|None=None,        # a row ends at its first separator at or after this position
-               logp:torch.Tensor|None=None,     # (batch_size, length) float64, filled: log q of each written id (0: not)
+               logp:torch.Tensor|None=None,     # (batch_size, length) float64, filled: log q of each id written (or 0)
               ) -> torch.Tensor:                # (batch_size, length) ids; `UNWRITTEN` after a row's end
     """Sample `batch_size` streams with `settings.steps` reverse steps per window (analytic/Euler: plus a denoising
     step). A block model writes its blocks left to right (`write_blocks`), the steps shared out among them."""
