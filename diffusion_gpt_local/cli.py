@@ -421,7 +421,7 @@ def train_side_by_side(names:list[str],  # the datasets
 
 # %% ../nbs/16_cli.ipynb #ff2b04eb
 _SAMPLER_FIELDS = ('sampler', 'steps', 'temperature', 'top_p', 'remask_noise', 'order', 'cache', 'batch_size')
-_DOCUMENT_FIELDS = ('min_chars', 'max_chars', 'unique', 'max_copy')
+_DOCUMENT_FIELDS = ('min_chars', 'max_chars', 'unique', 'max_copy', 'best_of')
 
 def _prompt_options(q):
     q.add_argument('--prefix', default='', help='every document starts with this text')
@@ -469,7 +469,8 @@ def generate_parser() -> argparse.ArgumentParser:  # the parser of `diffgpt_gene
 RECORD_FIELDS = dict(index=int, text=str, chars=int, model=str, model_sha256=str, dataset=str, dataset_sha256=str,
                      seed=int, batch=int, row=int, sampler=str, steps=int, temperature=float, top_p=float,
                      remask_noise=float, order=str, prompt=(dict, type(None)), longest_copy=(int, type(None)),
-                     novelty_k=(int, type(None)), unmasked_at=(list, type(None)))
+                     novelty_k=(int, type(None)), unmasked_at=(list, type(None)), logp_per_char=(float, type(None)),
+                     best_of=int)
 
 def checkpoint_summary(path:Path,  # the checkpoint file
                        ckpt:dict,  # its contents (`load_checkpoint`)
@@ -561,7 +562,8 @@ def sample_records(path:Path,      # the checkpoint
     base = dict(model=str(path), model_sha256=file_sha256(path), dataset=ds['name'], dataset_sha256=ds['sha256'],
                 seed=seed, **g.settings, prompt=prompt.as_dict(), novelty_k=novelty.k if novelty else None)
     records = [dict(index=i, text=s['text'], chars=len(s['text']), **base, batch=s['batch'], row=s['row'],
-                    longest_copy=s.get('longest_copy'), unmasked_at=s.get('unmasked_at'))
+                    longest_copy=s.get('longest_copy'), unmasked_at=s.get('unmasked_at'),
+                    logp_per_char=s.get('logp_per_char'), best_of=g.best_of)
                for i, s in enumerate(g.samples)]
     return [{k: r[k] for k in RECORD_FIELDS} for r in records]
 

@@ -180,6 +180,9 @@ class SampleConfig:
     unique: bool = opt(False, 'drop a document identical to one already written')
     max_copy: int = opt(32, 'reject and regenerate a document that copies this many characters or more verbatim '
                             'from its training corpus (0 = off; without the corpus: a warning, no check)', ge=0)
+    best_of: int = opt(1, 'curation: write best_of x num_samples documents that pass the filters and keep the '
+                          'num_samples the model finds likeliest per character, no two sharing a 32-character span '
+                          '(1 = off; generation chapter)', ge=1, le=32)
     cache: bool = opt(False, 'absorbing graph, whole window, analytic/euler sampler: re-run the network only on '
                              'sequences changed since its last call (sampler chapter)')
     remask_noise: float = opt(10.0, 'remask sampler: Gumbel noise on the confidence that orders decoding, '

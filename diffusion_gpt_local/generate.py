@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_generate.ipynb #39604605
 from __future__ import annotations
-import math, unicodedata, warnings
+import heapq, math, unicodedata, warnings
 from dataclasses import dataclass, field
 import torch, torch.nn.functional as F
 from tqdm.auto import tqdm
@@ -14,9 +14,10 @@ from .runtime import autocast_dtype
 from .sampler import ReverseSettings, resolve_sampler, resolve_order, sample_ids
 
 # %% auto #0
-__all__ = ['split_documents', 'trim_tail', 'Prompt', 'prompt_ids', 'doc_offset', 'mean_doc_chars', 'max_doc_chars', 'StreamPlan',
-           'stream_plan', 'clean_text', 'Generation', 'sample_settings', 'reverse_settings', 'Settled', 'stream_pieces',
-           'align_steps', 'generate_samples', 'generate_documents']
+__all__ = ['VARIETY_SPAN', 'VARIETY_WEIGHT', 'LENGTH_BINS', 'split_documents', 'trim_tail', 'Prompt', 'prompt_ids', 'doc_offset',
+           'mean_doc_chars', 'max_doc_chars', 'StreamPlan', 'stream_plan', 'clean_text', 'Generation',
+           'sample_settings', 'reverse_settings', 'Settled', 'stream_pieces', 'piece_logp', 'align_steps',
+           'generate_samples', 'generate_documents', 'curate']
 
 # %% ../nbs/13_generate.ipynb #76b3115a
 def split_documents(text:str,                 # a decoded sampled stream
@@ -185,6 +186,8 @@ class Generation:
     network_calls_per_sample: float = 0.0   # whole-window network passes per kept sample
     rounds: int = 0                     # batches sampled
     settings: dict = field(default_factory=dict)   # the reverse-process settings used (`sample_settings`)
+    best_of: int = 1                    # curation: documents passed the filters per kept one (`curate`)
+    passed_over: int = 0                # curation: documents that passed the filters but were not kept
     @property
     def texts(self) -> list[str]: return [s['text'] for s in self.samples]
 
@@ -227,6 +230,18 @@ def stream_pieces(text:str,                    # a decoded stream (one character
         pieces.append((p, None if steps is None else steps[pos:pos + len(p)])); pos += len(p) + 1
     return pieces
 
+def piece_logp(text:str,             # a decoded stream (one character per id)
+               logp:list[float],      # per character, the log-probability of the draw that wrote it (`sample_ids`)
+               written:list[bool],    # per character, whether the model wrote it (not the prompt)
+              ) -> list[float|None]:  # per piece of `stream_pieces`: the mean (None: the model wrote none of it)
+    "Per piece between separators: the mean log-probability of the model's draws in it and in the separator after it."
+    out, pos = [], 0
+    for p in text.split(SEP):
+        end = min(pos + len(p) + 1, len(text))           # with the separator that ends it (the tail has none)
+        n = sum(written[pos:end])
+        out.append(sum(logp[pos:end]) / n if n else None); pos += len(p) + 1
+    return out
+
 def align_steps(text:str,                 # a kept document: `raw` with characters dropped
                 raw:str,                  # the piece of stream it came from
                 steps:list[int]|None,     # the step each character of `raw` took its final value
@@ -249,13 +264,14 @@ class _Keeper:
         if prompt.prefix and not prompt.sized: self.min_chars = max(self.min_chars, len(prompt.prefix) + 1)
         self.max_chars, self.unique, self.max_copy = max_chars, sc.unique, sc.max_copy
 
-    def offer(self, text:str, batch:int, row:int, raw:tuple|None=None) -> bool:
+    def offer(self, text:str, batch:int, row:int, raw:tuple|None=None, logp:float|None=None) -> bool:
         """Keep `text` (from `row` of batch `batch`) if it passes every filter; count it as rejected otherwise. `raw`:
-        the piece of stream it came from and its characters' steps (`Settled`): the record's `unmasked_at`."""
+        the piece of stream it came from and its characters' steps (`Settled`): the record's `unmasked_at`; `logp`:
+        the mean log-probability of what the sampler wrote of it (`piece_logp`)."""
         text = clean_text(text, self.prompt); self.res.candidates += 1
         why = ('short' if len(text) < self.min_chars else 'long' if len(text) > self.max_chars
                else 'duplicate' if self.unique and text in self.seen else None)
-        rec = dict(text=text, batch=batch, row=row)
+        rec = dict(text=text, batch=batch, row=row, logp_per_char=logp)
         if raw is not None and (steps := align_steps(text, *raw)) is not None: rec['unmasked_at'] = steps
         if why is None and self.novelty is not None:
             rec['longest_copy'] = self.novelty(text)
@@ -263,29 +279,33 @@ class _Keeper:
         if why: self.res.rejected[why] += 1; return False
         self.seen.add(text); self.res.samples.append(rec); self.bar.update(1); return True
 
-    def offer_rows(self, ids:torch.Tensor, tok, n:int, prompted:bool, at:torch.Tensor|None=None) -> list[tuple]:
+    def offer_rows(self, ids:torch.Tensor, tok, n:int, prompted:bool, at:torch.Tensor|None=None,
+                   logp:torch.Tensor|None=None, written:torch.Tensor|None=None) -> list[tuple]:
         """Offer the complete documents of every stream (with a prompt, only each row's first); `at`: the step each
-        position took its final value (`Settled.at`). Return the documents of the rows that ran out before ending
-        them, trimmed, for `fall_back`."""
+        position took its final value (`Settled.at`); `logp` (`sample_ids`) and `written` (the positions the model
+        writes): each document's `logp_per_char`. Return the documents of the rows that ran out before ending them,
+        trimmed, for `fall_back`."""
         tails, batch = [], self.res.rounds
         for r, row in enumerate(ids.cpu()):
-            text = tok.decode(row[row >= 0])
+            text, on = tok.decode(row[row >= 0]), row >= 0
             complete, tail = split_documents(text, strip=not prompted)
-            pieces = stream_pieces(text, None if at is None else at[r][row >= 0].tolist())
-            raws = [p for p in pieces[:-1] if p[0].strip()]  # the complete documents' pieces, as split_documents keeps
+            pieces = stream_pieces(text, None if at is None else at[r][on].tolist())
+            scores = [None] * len(pieces) if logp is None else piece_logp(text, logp[r][on].tolist(),
+                                                                          written[on].tolist())
+            kept = [i for i, p in enumerate(pieces[:-1]) if p[0].strip()]   # the complete documents' pieces
             if prompted: complete = complete[:1]         # only a row's first document carries the prompt
-            for d, raw in zip(complete, raws):
+            for d, i in zip(complete, kept):
                 if len(self.res.samples) >= n: break
-                self.offer(d, batch, r, raw if at is not None else None)
+                self.offer(d, batch, r, pieces[i] if at is not None else None, scores[i])
             if tail.strip():
                 tails.append((trim_tail(tail.rstrip() if prompted else tail), batch, r, pieces[-1] if at is not None
-                              else None))
+                              else None, scores[-1]))
         return tails
 
     def fall_back(self, tails:list[tuple], n:int):
         "Documents that ran out are `long`; while fewer than `n` passed, their trimmed beginnings are offered instead."
-        for text, batch, row, raw in tails:
-            if len(self.res.samples) < n: self.offer(text, batch, row, raw)
+        for text, batch, row, raw, logp in tails:
+            if len(self.res.samples) < n: self.offer(text, batch, row, raw, logp)
             else: self.res.candidates += 1; self.res.rejected['long'] += 1
 
 # %% ../nbs/13_generate.ipynb #2c0e7f41
@@ -302,9 +322,10 @@ def generate_samples(lm,                          # a `LoadedModel`
                      trajectory:bool=True,        # record each document's `unmasked_at` (the samples are the same)
                     ) -> Generation:
     """`n` clean documents from a `LoadedModel`, each with where it came from. With `sc.max_copy` > 0 a document that
-    copies that many characters or more from the corpus (`novelty`) is rejected and another one sampled."""
+    copies that many characters or more from the corpus (`novelty`) is rejected and another one sampled. With
+    `sc.best_of` K > 1, K x `n` documents pass the filters and `curate` keeps `n` of them."""
     sc = lm.cfg.sample if sc is None else sc
-    res = Generation([], settings=sample_settings(lm, sc))
+    res, want = Generation([], settings=sample_settings(lm, sc), best_of=sc.best_of), n * sc.best_of
     if sc.max_copy and novelty is None:               # e.g. the training corpus is gone: say so, sample unchecked
         warnings.warn(f"max_copy {sc.max_copy} needs a novelty index of the training corpus; none given, so copies "
                       "are not checked", stacklevel=2)
@@ -315,25 +336,63 @@ def generate_samples(lm,                          # a `LoadedModel`
     plan = stream_plan(lm, prompt, max_chars)
     g = torch.Generator(device=device).manual_seed(lm.cfg.seed if seed is None else seed)
     settings, tails, rows = reverse_settings(lm, sc, device), [], 0
-    max_rounds = max_rounds or max(4, 4 * math.ceil(n / sc.batch_size))
+    max_rounds = max_rounds or max(4, 4 * math.ceil(want / sc.batch_size))
     per_row = 1 if prompt else 1 + (lm.cfg.model.block_size - 1) / max(1, mean_doc_chars(lm))   # documents a row gives
-    bar = tqdm(total=n, disable=not progress, desc=desc, unit='doc', leave=False)
+    bar = tqdm(total=want, disable=not progress, desc=desc, unit='doc', leave=False)
     keep = _Keeper(res, sc, prompt, novelty, bar, max_chars)
-    while len(res.samples) < n and res.rounds < max_rounds:
-        need, stats = n - len(res.samples), {}
+    while len(res.samples) < want and res.rounds < max_rounds:
+        need, stats = want - len(res.samples), {}
         batch = min(sc.batch_size, math.ceil(1.25 * need / per_row) + 1)
         settled = Settled() if trajectory else None
+        logp = torch.zeros(batch, plan.length, dtype=torch.float64, device=device)
         ids = sample_ids(lm.model, lm.graph, lm.noise, batch, plan.length, settings, g, device, plan.fixed.to(device),
-                         lm.tok.sep_id, stats=stats, stop_after=plan.stop_after, trace=settled)
+                         lm.tok.sep_id, stats=stats, stop_after=plan.stop_after, trace=settled, logp=logp)
         rows += stats['network_rows']
         if trajectory: settled.at[:, plan.fixed.to(device) >= 0] = 0     # the prompt's: there from the start
-        tails += keep.offer_rows(ids, lm.tok, n, bool(prompt), settled.at.cpu() if trajectory else None)
+        tails += keep.offer_rows(ids, lm.tok, want, bool(prompt), settled.at.cpu() if trajectory else None,
+                                 logp.cpu(), plan.fixed < 0)
         res.rounds += 1
-    keep.fall_back(tails, n)
+    keep.fall_back(tails, want)
     bar.close()
+    if sc.best_of > 1:
+        kept = curate(res.samples, n)
+        res.passed_over, res.samples = len(res.samples) - len(kept), kept
     res.network_calls_per_sample = rows / max(1, len(res.samples))
     return res
 
 def generate_documents(lm, n:int, sc:SampleConfig|None=None, seed:int|None=None, device='cpu', **kwargs) -> list[str]:
     "Just the texts of `generate_samples`."
     return generate_samples(lm, n, sc, seed=seed, device=device, **kwargs).texts
+
+# %% ../nbs/13_generate.ipynb #8ca0ac3b
+VARIETY_SPAN = 32      # curation: no two kept documents share a run of this many characters
+VARIETY_WEIGHT = 2.0   # curation: what a document's share of 4-grams new to the set is worth, in nats per character
+LENGTH_BINS = 10       # curation: each tenth of the candidates by length gives a tenth of the kept documents
+
+def _runs(text:str, span:int) -> set: return {text[i:i + span] for i in range(len(text) - span + 1)}
+
+def curate(samples:list[dict],           # documents that passed the filters, in the order written, with `logp_per_char`
+           n:int,                        # documents to keep
+           span:int=VARIETY_SPAN,        # the guard: no two kept share a run of this many characters
+           weight:float=VARIETY_WEIGHT,  # the worth of a document's share of 4-grams new to the kept set (0: none)
+           bins:int=LENGTH_BINS,         # length-matched: each of `bins` length bands of the candidates gives its share
+          ) -> list[dict]:               # `n` of `samples` (all, if fewer), in their order
+    """Greedily the document with the highest `logp_per_char` + `weight` x its share of 4-grams new to the kept set
+    (ties: the earlier), within its length band's quota, passing over one that shares a `span`-run with one kept (those
+    passed over fill up if too few are left)."""
+    grams, seen, spans, kept, passed = [_runs(s['text'], 4) for s in samples], set(), set(), [], []
+    m, bins = len(samples), max(1, min(bins, n))
+    by_length = sorted(range(m), key=lambda i: (len(samples[i]['text']), i))
+    band = {i: r * bins // max(1, m) for r, i in enumerate(by_length)}
+    quota = [(b + 1) * n // bins - b * n // bins for b in range(bins)]
+    score = [-math.inf if s.get('logp_per_char') is None else s['logp_per_char'] for s in samples]
+    worth = lambda i: -(score[i] + weight * (len(grams[i] - seen) / len(grams[i]) if grams[i] else 0.0))
+    heap = [(worth(i), i) for i in range(len(samples))]       # (minus the worth, index): stale values bound from above
+    heapq.heapify(heap)
+    while heap and len(kept) < n:
+        now = (worth(heap[0][1]), heap[0][1])
+        if now != heapq.heappop(heap) and heap and now > heap[0]: heapq.heappush(heap, now); continue
+        runs = _runs(samples[now[1]]['text'], span)
+        if runs & spans or not quota[band[now[1]]]: passed.append(now[1]); continue
+        kept.append(now[1]); spans |= runs; seen |= grams[now[1]]; quota[band[now[1]]] -= 1
+    return [samples[i] for i in sorted(kept + passed[:n - len(kept)])]

@@ -482,6 +482,9 @@ def model_entry(path:Path,          # the checkpoint
     copies = copy_stats(records, copy_chars)
     if texts and records is not None and copies is None:
         notes.append('samples written with --no-novelty: copies unknown')
+    if (k := max((r.get('best_of') or 1 for r in records or []), default=1)) > 1:
+        notes.append(f"curated samples: the {len(texts)} likeliest per character of {k} x {len(texts)} written "
+                     f"(diffgpt_generate --best-of {k})")
     lengths = length_fidelity(ds, texts, records, block, name, corpus_file)
     readable = corpus_readability(texts, corpus_file, cfg, corpus_docs, seed)
     history = ckpt.get('history') or []

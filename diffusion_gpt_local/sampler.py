@@ -6,7 +6,7 @@
 from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
-import torch
+import torch, torch.nn.functional as F
 from tqdm.auto import tqdm
 from .config import DiffGPTError
 from .diffusion import Graph, Noise
@@ -204,6 +204,7 @@ class Predictor:
                  order:str='draw'):     # the remask sampler's confidence: of the `position` or of the `draw`
         self.graph, self.noise, self.denoiser, self.prompt = graph, noise, denoiser, prompt
         self.generator, self.tau, self.order = generator, tau, order
+        self.logq = torch.zeros(prompt.free.shape, dtype=torch.float64, device=prompt.free.device)   # log q of each id
 
     def confidence(self, logp:torch.Tensor,   # log-probabilities (B, L, n) of each position
                    cand:torch.Tensor,         # the ids drawn (B, L)
@@ -215,6 +216,19 @@ class Predictor:
     def draw(self, probs:torch.Tensor) -> torch.Tensor:
         "One id per position from unnormalised `probs`, the separator banned where the document must go on."
         return gumbel_argmax(self.prompt.ban(probs), self.generator)
+
+    def drawn_logp(self, probs:torch.Tensor,   # unnormalised probabilities (B, L, n) that `draw` drew from
+                   ids:torch.Tensor,           # the ids it drew (B, L)
+                  ) -> torch.Tensor:           # (B, L) float64
+        "The log-probability of each drawn id under the distribution it was drawn from: normalised, separator ban in."
+        p = self.prompt.ban(probs.double().clamp_min(0))
+        return (p.gather(-1, ids[..., None])[..., 0] / p.sum(-1)).log()
+
+    def take(self, x:torch.Tensor, probs:torch.Tensor) -> torch.Tensor:
+        "A draw from `probs` at every position of `x`; where the id changes, `logq` notes the draw's log-probability."
+        new = self.draw(probs)
+        self.logq = torch.where(new != x, self.drawn_logp(probs, new), self.logq)
+        return new
 
     def update(self, x:torch.Tensor, step:Step) -> torch.Tensor: raise NotImplementedError
 
@@ -230,21 +244,21 @@ class ScorePredictor(Predictor):
     def denoising_step(self, x:torch.Tensor, t:torch.Tensor) -> torch.Tensor:
         "The final step, from `t` = t_eps to 0: Tweedie's denoiser (the absorbing graph leaves no MASK)."
         sigma_bar = self.noise.total(t).expand(len(x))
-        return self.draw(self.graph.denoise_probs(self.log_score(x, sigma_bar), x, sigma_bar))
+        return self.take(x, self.graph.denoise_probs(self.log_score(x, sigma_bar), x, sigma_bar))
 
 class AnalyticPredictor(ScorePredictor):
     "Tweedie τ-leaping: the exact reverse transition over Δσ̄ = σ̄(t) - σ̄(s), given the scores."
     def update(self, x:torch.Tensor, step:Step) -> torch.Tensor:
         sigma_bar = self.noise.total(step.t).expand(len(x))
         dsigma = sigma_bar - self.noise.total(step.s).expand(len(x))
-        return self.draw(self.graph.analytic_probs(self.log_score(x, sigma_bar), x, dsigma))
+        return self.take(x, self.graph.analytic_probs(self.log_score(x, sigma_bar), x, dsigma))
 
 class EulerPredictor(ScorePredictor):
     "Euler: one first-order step of the reverse rate over Δt = t - s."
     def update(self, x:torch.Tensor, step:Step) -> torch.Tensor:
         sigma_bar = self.noise.total(step.t).expand(len(x))
         rate_dt = (self.noise.rate(step.t) * (step.t - step.s)).expand(len(x))
-        return self.draw(self.graph.euler_probs(self.log_score(x, sigma_bar), x, rate_dt))
+        return self.take(x, self.graph.euler_probs(self.log_score(x, sigma_bar), x, rate_dt))
 
 # %% ../nbs/12_sampler.ipynb #f02642ba
 class RemaskPredictor(Predictor):
@@ -258,7 +272,8 @@ class RemaskPredictor(Predictor):
     def update(self, x:torch.Tensor, step:Step) -> torch.Tensor:
         B, L = x.shape
         logp = self.denoiser(x, self.noise.total(step.t).expand(B)).log_softmax(-1)      # log p_θ(x0 | x_t)
-        cand = self.draw(logp.exp())
+        probs = logp.exp()
+        cand = self.draw(probs)
         cand_conf = self.confidence(logp, cand)
         masked = x == self.graph.mask_id
         score = torch.where(masked, cand_conf, self.conf)
@@ -269,6 +284,7 @@ class RemaskPredictor(Predictor):
         order = score.argsort(dim=-1, stable=True)
         rank = torch.empty_like(x).scatter_(-1, order, torch.arange(L, device=x.device).expand(B, L))
         self.conf = torch.where(masked, cand_conf, self.conf)
+        self.logq = torch.where(masked, self.drawn_logp(probs, cand), self.logq)   # a re-masked one: drawn again later
         return torch.where(rank < n_mask, self.graph.mask_id, torch.where(masked, cand, x))
 
 # %% ../nbs/12_sampler.ipynb #dbe9521a
@@ -335,6 +351,7 @@ class Streams:
         if stop_after is not None and prompt.sep_id is None: raise DiffGPTError("stop_after needs the separator's id")
         self.prompt, self.stop_after, self.trace, self.steps = prompt, stop_after, trace, 0
         self.ids = torch.full(prompt.free.shape, UNWRITTEN, dtype=torch.long, device=prompt.free.device)
+        self.logp = torch.zeros(prompt.free.shape, dtype=torch.float64, device=prompt.free.device)   # `score`: 0 unset
         self.rows = torch.arange(len(self.ids), device=self.ids.device)   # the rows still writing
 
     def window(self, origin:int,   # the window's first stream position
@@ -352,6 +369,13 @@ class Streams:
               x:torch.Tensor):       # the writing rows' ids (b, w)
         "The writing rows' ids `x` (b, w) at stream positions `start`, ..., `start` + w - 1."
         self.ids[self.rows, start:start + x.shape[1]] = x
+
+    def score(self, start:int,            # the first stream position of `logq`
+              logq:torch.Tensor,          # the writing rows' log-probabilities (b, w) (a predictor's `logq`)
+              free:torch.Tensor):         # (b, w) bool: the positions the predictor wrote
+        "Note the log-probabilities of the draws that wrote the writing rows' `free` positions from `start` on."
+        cols = slice(start, start + logq.shape[1])
+        self.logp[self.rows, cols] = torch.where(free, logq, self.logp[self.rows, cols])
 
     def tracer(self, start:int):     # the stream position of the columns `reverse` writes
         "What `reverse` calls after each step on the columns from `start`: write, count, trace (None: no trace)."
@@ -392,7 +416,9 @@ def write_window(x:torch.Tensor,            # the window's start state (b, width
     steps = max(1, round(settings.steps * (width - fresh) / width))
     cache = settings.cache and why_no_cache(process.graph, settings.sampler) is None
     predictor = process.predictor(Denoiser(net, settings.temperature, settings.top_p, cache), prompt)
-    streams.finish(origin, reverse(x, predictor, steps, settings.t_eps, streams.tracer(origin), progress))
+    x = reverse(x, predictor, steps, settings.t_eps, streams.tracer(origin), progress)
+    streams.score(origin, predictor.logq, prompt.free)
+    streams.finish(origin, x)
 
 # %% ../nbs/12_sampler.ipynb #5ea1bdb7
 @torch.no_grad()
@@ -410,6 +436,7 @@ def sample_ids(model,                           # a whole-window model, or a blo
                stats:dict|None=None,            # gets `network_rows` and `network_calls_per_sequence`
                progress:bool=False,             # show progress bars
                stop_after:int|None=None,        # a row ends at its first separator at or after this position
+               logp:torch.Tensor|None=None,     # (batch_size, length) float64, filled: log q of each id written (or 0)
               ) -> torch.Tensor:                # (batch_size, length) ids; `UNWRITTEN` after a row's end
     """Sample `batch_size` streams with `settings.steps` reverse steps per window (analytic/Euler: plus a denoising
     step). A block model writes its blocks left to right (`write_blocks`), the steps shared out among them."""
@@ -434,6 +461,7 @@ def sample_ids(model,                           # a whole-window model, or a blo
         (write_blocks if block else write_window)(x, process, net, prompt, streams, origin, fresh, progress)
         if not len(streams.rows): break
     if stats is not None: stats.update(network_rows=net.rows, network_calls_per_sequence=net.rows / batch_size)
+    if logp is not None: logp.copy_(streams.logp.masked_fill(streams.ids == UNWRITTEN, 0))
     return streams.ids
 
 # %% ../nbs/12_sampler.ipynb #2e548831
@@ -524,6 +552,7 @@ def write_blocks(x:torch.Tensor,          # the window's start state (b, width),
         if prompt.free[:, cols].any():
             predictor = process.predictor(denoiser, prompt.columns(cols), pair)
             x[:, cols] = reverse(x[:, cols], predictor, k, settings.t_eps, streams.tracer(origin + start))
+            streams.score(origin + start, predictor.logq, predictor.prompt.free)
         net.finish(x[:, cols])
         going = streams.finish(origin + start, x[:, cols])           # the rows that go on (None: all)
         if going is None: continue
@@ -539,16 +568,38 @@ class PairHeadStep(Predictor):
         net, free, b = self.denoiser.net, self.prompt.free, torch.arange(len(xb), device=xb.device)
         out = net(xb, self.noise.total(step.t).expand(len(xb)))              # raw outputs: the pair head reads them
         logp = self.denoiser.shape(out).log_softmax(-1)
-        cand = self.draw(logp.exp())
+        probs = logp.exp()
+        cand = self.draw(probs)
+        lq = self.drawn_logp(probs, cand)
         score = self.confidence(logp, cand)
         if self.tau: score = score + self.tau / 2 * gumbel_noise(score.shape, self.generator, xb.device)   # step 1 of 2
         first = score.masked_fill(~free, float('-inf')).argmax(-1)
         two = free.all(-1)
         xb = torch.where(free & ~two[:, None], cand, xb)                     # a row with one free character: exact
+        self.logq = torch.where(free & ~two[:, None], lq, self.logq)
         xb[b[two], first[two]] = cand[b, first][two]
         if two.any():
             paired = out.clone()
             paired[b, 1 - first] = net.pair_logits(out, first, cand[b, first])
-            second = self.draw(self.denoiser.shape(paired).softmax(-1))
+            pprobs = self.denoiser.shape(paired).softmax(-1)
+            second = self.draw(pprobs)
             xb[b[two], 1 - first[two]] = second[b, 1 - first][two]
+            lq2, lq1 = self.drawn_logp(pprobs, second)[b, 1 - first], lq[b, first] + self.order_logp(logp, cand, first)
+            self.logq[b[two], first[two]], self.logq[b[two], 1 - first[two]] = lq1[two], lq2[two]
         return xb
+
+    def order_logp(self, logp:torch.Tensor,   # log-probabilities (B, 2, n) of the block's two positions
+                   cand:torch.Tensor,         # the ids drawn (B, 2)
+                   first:torch.Tensor,        # the position written first (B,)
+                  ) -> torch.Tensor:          # (B,) float64
+        """log P(`first` goes first | the character drawn there): `position`: a softmax of the confidences at τ/2;
+        `draw`: the chance its draw outscores the other position's, summed over what that one could have drawn."""
+        b, beta = torch.arange(len(first), device=first.device), self.tau / 2
+        if self.order == 'position':
+            if not beta: return torch.zeros(len(first), dtype=torch.float64, device=first.device)   # the argmax
+            return (logp.max(-1).values / beta).log_softmax(-1)[b, first]
+        q = self.prompt.ban(logp.exp())[b, 1 - first]                              # what the other one drew from
+        lead = logp[b, first, cand[b, first]][:, None] - logp[b, 1 - first]        # score difference, per other draw
+        if beta: return torch.logsumexp((q / q.sum(-1, keepdim=True)).log() + F.logsigmoid(lead / beta), -1)
+        wins = (lead > 0) | ((lead == 0) & (first == 0)[:, None])                 # argmax: ties go to position 0
+        return ((q * wins).sum(-1) / q.sum(-1)).log()

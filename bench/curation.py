@@ -1,0 +1,102 @@
+"""Curation with --best-of (issue 21): what keeping the likeliest documents does to a model's samples.
+
+For each model it writes one pool of K x N documents that pass the filters, exactly as `diffgpt_generate --samples N
+--best-of K` does (the defaults: max_copy 32, the checkpoint's seed), and compares, against the corpus's held-out
+documents (the split training made):
+- best of 1: the pool's first N documents (what a run without curation writes, up to its batching);
+- best of K: `curate(pool, N)`, which is what `--best-of K` keeps from that very pool (13_generate tests it);
+- diagnostics: other weights of the variety term (0: likelihood and the 32-character guard alone), and the pool's
+  correlation of score and length (does the per-character score favour short documents?).
+Figures: readability (the report's: share of the words found in the training documents; the held-out documents'
+share is the reference), distinct character 4-grams (the report's, the corpus's on N held-out documents), mean
+length in characters, mean logp_per_char.
+
+    OMP_NUM_THREADS=1 python bench/curation.py --models bench/results/curation/models          # every model there
+    OMP_NUM_THREADS=1 python bench/curation.py --models M --names kjv_verses --samples 100 --best-of 4
+    python bench/curation.py --models M --reuse            # analyse the pools written before, generate nothing
+
+Pools go to bench/results/curation/pool_NAME.json, the table to bench/results/curation/curation.json.
+"""
+import argparse, json, random, statistics, sys, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from diffusion_gpt_local.checkpoint import model_from_checkpoint
+from diffusion_gpt_local.cli import novelty_for
+from diffusion_gpt_local.generate import generate_samples, curate
+from diffusion_gpt_local.report import distinct_ngrams, readability, split_sample
+
+OUT = ROOT/'bench'/'results'/'curation'
+
+def pool_for(path: Path, n: int, k: int, reuse: bool) -> dict:
+    "The K x N documents `--best-of K` chooses from (written once, then read back with --reuse)."
+    f = OUT/f'pool_{path.stem}.json'
+    if reuse and f.exists(): return json.loads(f.read_text())
+    lm = model_from_checkpoint(path, 'cpu')
+    novelty = novelty_for(lm, 12, False, print)
+    t0 = time.time()
+    g = generate_samples(lm, n * k, novelty=novelty, seed=lm.cfg.seed, progress=True, desc=path.stem, trajectory=False)
+    out = dict(model=str(path), n=n, k=k, seconds=time.time() - t0, corpus=lm.ckpt['dataset']['file'],
+               seed=lm.cfg.seed, val_fraction=lm.cfg.data.val_fraction, settings=g.settings,
+               samples=[dict(text=s['text'], logp_per_char=s['logp_per_char']) for s in g.samples])
+    OUT.mkdir(parents=True, exist_ok=True)
+    f.write_text(json.dumps(out, ensure_ascii=False))
+    return out
+
+def rank(xs: list) -> list:
+    order = sorted(range(len(xs)), key=lambda i: xs[i])
+    r = [0.0] * len(xs)
+    for pos, i in enumerate(order): r[i] = float(pos)
+    return r
+
+def spearman(a: list, b: list) -> float:
+    return statistics.correlation(rank(a), rank(b))
+
+def figures(docs: list[str], train: list[str], held: list[str], scores: list | None = None) -> dict:
+    r = readability(docs, train, held)
+    return dict(readability=r['samples'], reference=r['reference'], distinct4=distinct_ngrams(docs, 4),
+                mean_chars=statistics.fmean(len(d) for d in docs),
+                logp=statistics.fmean(scores) if scores else None)
+
+def one_model(path: Path, n: int, k: int, reuse: bool) -> dict:
+    pool = pool_for(path, n, k, reuse)
+    samples = pool['samples']
+    train, held = split_sample(Path(pool['corpus']), pool['seed'], pool['val_fraction'])
+    ref = random.Random(0).sample(held, min(n, len(held)))
+    sets = {'best of 1': samples[:n], f'best of {k}': curate(samples, n),
+            f'best of {k}, likelihood alone': curate(samples, n, weight=0),
+            f'best of {k}, weight 1': curate(samples, n, weight=1.0),
+            f'best of {k}, weight 3': curate(samples, n, weight=3.0)}
+    rows = {name: figures([s['text'] for s in docs], train, held, [s['logp_per_char'] for s in docs])
+            for name, docs in sets.items()}
+    rows['held-out'] = figures(ref, train, held)
+    lens, scores = [len(s['text']) for s in samples], [s['logp_per_char'] for s in samples]
+    return dict(model=path.stem, pool=len(samples), seconds=pool['seconds'], settings=pool['settings'], rows=rows,
+                spearman_len_score=spearman(lens, scores))
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--models', default=str(OUT/'models'), help='folder of checkpoints (default: %(default)s)')
+    p.add_argument('--names', nargs='*', default=['nova_commits', 'kjv_verses', 'austen_paragraphs'])
+    p.add_argument('--samples', type=int, default=100)
+    p.add_argument('--best-of', type=int, default=4)
+    p.add_argument('--reuse', action='store_true', help='analyse the pools written before')
+    a = p.parse_args()
+    results = []
+    for name in a.names:
+        path = Path(a.models)/f'{name}.pt'
+        if not path.exists(): print(f'{path}: not there, skipped'); continue
+        res = one_model(path, a.samples, a.best_of, a.reuse)
+        results.append(res)
+        print(f"\n{name}: pool {res['pool']} in {res['seconds']:.0f} s, order {res['settings']['order']}; "
+              f"Spearman(length, logp_per_char) over the pool {res['spearman_len_score']:+.2f}; "
+              f"readability of all held-out documents {res['rows']['held-out']['reference']:.3f}")
+        print(f"{'':32}{'readability':>12}{'distinct4':>10}{'mean chars':>11}{'logp/char':>10}")
+        for row, f in res['rows'].items():
+            lp = '' if f['logp'] is None else f"{f['logp']:10.3f}"
+            print(f"{row:32}{f['readability']:12.3f}{f['distinct4']:10.3f}{f['mean_chars']:11.1f}{lp}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT/'curation.json').write_text(json.dumps(results, indent=1))
+
+if __name__ == '__main__': main()
