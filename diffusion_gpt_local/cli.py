@@ -14,6 +14,7 @@ import torch, torch.distributed as dist
 from tqdm.auto import tqdm
 from .config import DiffGPTError, ConfigError, Config, SampleConfig, from_dict, load_config
 from .config import list_datasets, dataset_file, read_config_file, check_file
+from .config import parse_budget, explicit_keys, with_settings
 from .data import load_corpus, file_sha256
 from .runtime import pick_device, device_for, rank_rows, check_device
 from .runtime import current_world, from_rank0, in_turns, SharedError
@@ -23,6 +24,7 @@ from .checkpoint import check_output
 from .checkpoint import state_path, load_resume, load_train_state, config_diff
 from .evaluate import heldout_bpc, stored_bpc
 from .trainer import train, check_trainable, TrainingInterrupted, StopSignals
+from .trainer import plan_budget, budget_shares, BUDGET_FLOOR
 from .generate import Prompt, generate_samples, sample_settings
 from .sampler import why_no_cache, why_blocks_read_worse
 from .novelty import NoveltyIndex
@@ -31,10 +33,10 @@ from .animate import record_trajectory, render_gif
 # %% auto #0
 __all__ = ['JOB_MEMORY', 'RECORD_FIELDS', 'run_cli', 'config_field', 'option_help', 'config_option', 'check_setting',
            'all_checkpoints', 'train_parser', 'up_to_date', 'train_one', 'torchrun_session', 'end_process',
-           'print_table', 'print_flagged', 'train_main', 'default_jobs', 'train_in_turn', 'train_side_by_side',
-           'generate_parser', 'checkpoint_summary', 'training_corpus', 'novelty_for', 'sample_config',
-           'generation_notes', 'sample_records', 'write_samples', 'generate_one', 'generate_main', 'eval_parser',
-           'evaluate_checkpoint', 'eval_main']
+           'print_table', 'print_flagged', 'train_main', 'default_jobs', 'train_in_turn', 'side_by_side_shares',
+           'train_side_by_side', 'generate_parser', 'checkpoint_summary', 'training_corpus', 'novelty_for',
+           'sample_config', 'generation_notes', 'sample_records', 'write_samples', 'generate_one', 'generate_main',
+           'eval_parser', 'evaluate_checkpoint', 'eval_main']
 
 # %% ../nbs/16_cli.ipynb #a4caae19
 def run_cli(prog:str,  # the tool's name, the start of every message
@@ -161,6 +163,11 @@ def train_parser() -> argparse.ArgumentParser:  # the parser of `diffgpt_train`
     g.add_argument('--all', action='store_true', help='every dataset in config.yaml plus every datasets/*.txt')
     p.add_argument('--preset', help='a preset from config.yaml, e.g. gpu')
     config_option(p, 'train.max_iters')
+    p.add_argument('--budget', type=parse_budget, metavar='TIME',
+                   help='train for this long in all, e.g. 90s, 20m, 1.5h, 8h: shared among the datasets in '
+                        'proportion to the size of their corpora (each at least half an equal share); for each, '
+                        'the model size and steps that fit its share on this machine (measured), unless its '
+                        'entry in config.yaml, its preset or the command line sets them')
     p.add_argument('--force', action='store_true',
                    help='train from scratch even if the model is up to date or an interrupted run could be resumed')
     p.add_argument('--jobs', type=_jobs, default=0, metavar='N',
@@ -203,7 +210,7 @@ def _remove_stale_temps(out:Path):
 # %% ../nbs/16_cli.ipynb #225dc370
 def _prepare(name:str, a, world) -> tuple:
     "The config, corpus file, device and checkpoint path of dataset `name`: every check that needs no work first."
-    cfg = load_config(a.config, name, a.preset, _overrides(a) + [f'{k}={v}' for k, v in a.settings.items()])
+    cfg = load_config(a.config, name, a.preset, _cli_overrides(a))
     path = dataset_file(cfg, name)
     if not path.exists() and name not in read_config_file(a.config)['datasets']:
         hint = f" (a name, without .txt: --dataset {name[:-4]})" if name.endswith('.txt') else ''
@@ -217,7 +224,9 @@ def _prepare(name:str, a, world) -> tuple:
 def _row(name:str, ck:dict, out:Path, status:str) -> dict:
     m, fig = ck['metrics'], stored_bpc(ck['metrics'])         # an older checkpoint has only the doc-start figure
     from diffusion_gpt_local.report import flag_facts                   # lazily: the report imports this module
-    return dict(dataset=name, docs=ck['dataset']['docs'], steps=m['steps'], minutes=m['seconds'] / 60, **fig,
+    budget = m['budget']['share_s'] / 60 if m.get('budget') else None               # its share of a budget, minutes
+    return dict(dataset=name, docs=ck['dataset']['docs'], params=m.get('params'), budget=budget, steps=m['steps'],
+                minutes=m['seconds'] / 60, **fig,
                 se=m['val_bpc_se'] if fig['bpc'] is not None else None, status=status, model=str(out),
                 facts=flag_facts(ck['dataset'], m))
 
@@ -238,6 +247,32 @@ def _saved_state(force:bool, out:Path, cfg, corpus, device) -> dict|None:
     if force: state_path(out).unlink(missing_ok=True)
     return load_resume(state_path(out), cfg, corpus, device)
 
+# %% ../nbs/16_cli.ipynb #0b4971fc
+def _cli_overrides(a) -> list[str]:
+    "The overrides of a `diffgpt_train` command: `--set` and `--device`, then its options that set config keys."
+    return _overrides(a) + [f'{k}={v}' for k, v in a.settings.items()]
+
+def _corpus_bytes(name:str, a) -> int:
+    "The size of dataset `name`'s corpus file, which sets its share of a budget (0 if unknown: it fails when trained)."
+    try: return dataset_file(load_config(a.config, name, a.preset, _cli_overrides(a)), name).stat().st_size
+    except (DiffGPTError, OSError): return 0
+
+def _stored_plan(out:Path, share:float|None, force:bool) -> tuple:
+    "(plan, where from): the budget plan of the training state to continue, else of a checkpoint for this share."
+    if force: return None, None
+    with contextlib.suppress(DiffGPTError):          # an unreadable file: reported when it is read to resume
+        if state_path(out).exists(): return load_train_state(state_path(out)).get('budget'), 'state'
+        plan = load_checkpoint(out)['metrics'].get('budget') if share is not None and out.is_file() else None
+        if plan and plan['share_s'] == round(share, 1): return plan, 'checkpoint'
+    return None, None
+
+def _plan_line(name:str, cfg, plan:dict) -> str:
+    "The line that says what a budget's share bought: the model, the step time measured, the steps, the deadline."
+    m, t = cfg.model, cfg.train
+    return (f"{name}: budget share {plan['share_s'] / 60:.1f} of {plan['budget_s'] / 60:.1f} min: model "
+            f"{m.n_layer}x{m.n_embd} ({plan['params']:,} parameters), {1000 * plan['step_s']:.0f} ms a step measured, "
+            f"{t.max_iters:,} steps, deadline {t.max_minutes:.2f} min of training")
+
 # %% ../nbs/16_cli.ipynb #2b679658
 def _describe(name:str, cfg, corpus, device, world) -> str:
     "The line printed before training: the corpus, the model and where it trains."
@@ -247,22 +282,36 @@ def _describe(name:str, cfg, corpus, device, world) -> str:
             f"model {m.n_layer}x{m.n_embd} block {m.block_size}, {d.graph}/{d.loss}{blocks}, "
             f"{cfg.train.max_iters} steps on {device}" + (f" x {world.size} processes" if world.size > 1 else ''))
 
-def train_one(name:str,  # the dataset
-              a,          # the parsed arguments of `diffgpt_train`
-             ) -> dict:   # its row of the result table
-    "Train dataset `name`, skipping it if up to date and resuming it if interrupted."
+def _budgeted(name:str, a, cfg, path:Path, out:Path, share:float|None, world) -> tuple:
+    "(config, plan, row, explicit keys): a stored plan followed, and the row of a checkpoint up to date under it."
+    explicit = explicit_keys(a.config, name, a.preset, _cli_overrides(a))
+    plan, source = from_rank0(lambda: _stored_plan(out, share, a.force), world)
+    mine = with_settings(cfg, {k: v for k, v in plan['settings'].items() if k not in explicit}) if plan else cfg
+    row = from_rank0(lambda: _finished_row(name, a, mine, path, out), world) if plan or share is None else None
+    if row is None and source == 'checkpoint': return cfg, None, None, explicit    # out of date: plan afresh
+    return mine, plan, row, explicit
+
+def train_one(name:str,               # the dataset
+              a,                      # the parsed arguments of `diffgpt_train`
+              share:float|None=None,  # its share of `--budget`, seconds (None: no budget)
+             ) -> dict:               # its row of the result table
+    "Train dataset `name` (to its share of a budget), skipping it if up to date and resuming it if interrupted."
     world = current_world()
     cfg, path, device, out = in_turns(lambda: _prepare(name, a, world), world)
-    if (row := from_rank0(lambda: _finished_row(name, a, cfg, path, out), world)) is not None:
+    cfg, plan, row, explicit = _budgeted(name, a, cfg, path, out, share, world)
+    if row is not None:
         if not a.quiet: print(f"{name}: up to date ({out} was trained with these settings on this corpus; "
                               "--force trains it again)", flush=True)
         return row
     corpus = in_turns(lambda: _trainable_corpus(name, path, cfg, a.quiet), world)
+    if share is not None and plan is None: cfg, plan = plan_budget(cfg, corpus, share, explicit, a.budget)
     resume = from_rank0(lambda: _saved_state(a.force, out, cfg, corpus, device), world)
     if resume: print(f"{name}: resuming from step {resume['progress']['step']:,} of {cfg.train.max_iters:,} "
                      f"({state_path(out)})", flush=True)
-    if not a.quiet: print(_describe(name, cfg, corpus, device, world), flush=True)
-    res = train(cfg, corpus, out, progress=not a.quiet, resume=resume or False)
+    if not a.quiet:
+        if plan: print(_plan_line(name, cfg, plan), flush=True)
+        print(_describe(name, cfg, corpus, device, world), flush=True)
+    res = train(cfg, corpus, out, progress=not a.quiet, resume=resume or False, budget=plan)
     return _row(name, res.ckpt, out, f"resumed at step {resume['progress']['step']:,}" if resume else 'trained')
 
 # %% ../nbs/16_cli.ipynb #2d42b02b
@@ -311,7 +360,15 @@ def print_flagged(rows:list[dict],   # result rows, each with its `facts` (the r
     if legend and (line := flags_legend(rows)): print(line)
 
 # %% ../nbs/16_cli.ipynb #d97afed0
-_TRAIN_COLUMNS = [('dataset', 'dataset', '{}'), ('docs', 'docs', '{:,}'), ('steps', 'steps', '{:,}'),
+def _shares(names:list, a) -> list:
+    "Each dataset's share of `--budget`, seconds; None for a corpus that cannot be read or is empty (it fails)."
+    sizes = [_corpus_bytes(n, a) for n in names]
+    known = [i for i, s in enumerate(sizes) if s]
+    shares = dict(zip(known, budget_shares([sizes[i] for i in known], a.budget)))
+    return [shares.get(i) for i in range(len(names))]
+
+_TRAIN_COLUMNS = [('dataset', 'dataset', '{}'), ('docs', 'docs', '{:,}'), ('params', 'parameters', '{:,}'),
+                  ('budget', 'budget min', '{:.1f}'), ('steps', 'steps', '{:,}'),
                   ('minutes', 'minutes', '{:.1f}'), ('bpc', 'held-out bits/char', '{:.3f}'),
                   ('bpc_doc_start', 'at doc starts', '{:.3f}'), ('status', 'status', '{}'),
                   ('model', 'model', '{}')]
@@ -325,9 +382,14 @@ def _train(argv) -> int:
         if not names: raise DiffGPTError(f"no datasets: {a.config} lists none and the datasets folder has no *.txt")
         return names
     names = from_rank0(datasets, world)
+    shares = from_rank0(lambda: _shares(names, a), world) if a.budget else [None] * len(names)
+    if a.budget and not a.quiet:
+        print(f"budget {a.budget / 60:.1f} min: {len(names)} dataset(s), shares by corpus size, each at least "
+              f"{BUDGET_FLOOR * a.budget / 60 / max(1, sum(s is not None for s in shares)):.1f} min", flush=True)
     jobs = min(a.jobs, len(names)) if a.jobs else default_jobs(len(names), a.device or 'auto')
-    rows = (train_side_by_side if jobs > 1 and world.size == 1 else train_in_turn)(names, a, jobs)
-    print_flagged(rows, _TRAIN_COLUMNS, not a.quiet)
+    rows = (train_side_by_side if jobs > 1 and world.size == 1 else train_in_turn)(names, a, jobs, shares)
+    cols = [c for c in _TRAIN_COLUMNS if c[0] != 'budget' or any(r.get('budget') for r in rows)]   # a budget's
+    print_flagged(rows, cols, not a.quiet)
     return 1 if any(str(r.get('model', '')).startswith('FAILED') for r in rows) else 0
 
 def train_main(argv:list[str]|None=None,  # the arguments (default: the command line's)
@@ -358,14 +420,15 @@ def default_jobs(n:int,        # datasets to train
     if n < 2 or current_world().size > 1 or pick_device(device).type != 'cpu': return 1
     return max(1, min(n, cores() // (pinned_threads() or 1), int(_available_memory() // JOB_MEMORY)))
 
-def train_in_turn(names:list[str],  # the datasets
-                  a,                # the parsed arguments of `diffgpt_train`
-                  jobs:int=1,       # (unused: one at a time)
-                 ) -> list[dict]:   # their rows of the table
+def train_in_turn(names:list[str],          # the datasets
+                  a,                        # the parsed arguments of `diffgpt_train`
+                  jobs:int=1,               # (unused: one at a time)
+                  shares:list|None=None,    # each one's share of `--budget`, seconds (None: no budget)
+                 ) -> list[dict]:           # their rows of the table
     "Train the datasets one after the other; under `--all` a failed one is a row and the others go on."
     rows = []
-    for name in names:
-        try: rows.append(train_one(name, a))
+    for name, share in zip(names, shares or [None] * len(names)):
+        try: rows.append(train_one(name, a, share))
         except DiffGPTError as e:
             if not a.all: raise
             if not isinstance(e, SharedError): print(f"diffgpt_train: error: {e}", file=sys.stderr)
@@ -382,12 +445,21 @@ def _signal_workers(ex, signum:int):
     for pid in list(getattr(ex, '_processes', None) or {}):
         with contextlib.suppress(ProcessLookupError): os.kill(pid, signum)
 
-def train_side_by_side(names:list[str],  # the datasets
-                       a,                # the parsed arguments of `diffgpt_train`
-                       jobs:int,         # datasets at once, each in a worker process
-                      ) -> list[dict]:   # their rows of the table, in the order of `names`
+def side_by_side_shares(shares:list,   # each dataset's share of the budget in turn, seconds (None: no budget)
+                        jobs:int,       # datasets at once
+                        budget:float,   # the whole budget, seconds
+                       ) -> list:       # each one's wall-clock share side by side
+    "Side by side a dataset has its share of the machine for `jobs` times as long (at most the whole budget)."
+    return [None if s is None else min(budget, s * jobs) for s in shares]
+
+def train_side_by_side(names:list[str],        # the datasets
+                       a,                      # the parsed arguments of `diffgpt_train`
+                       jobs:int,               # datasets at once, each in a worker process
+                       shares:list|None=None,  # each one's share of `--budget` in turn, seconds (None: no budget)
+                      ) -> list[dict]:         # their rows of the table, in the order of `names`
     "Train `jobs` datasets at a time in worker processes on a CPU; a signal stops them all, each saving its state."
     threads, quiet = max(1, cores() // jobs), argparse.Namespace(**{**vars(a), 'quiet': True})
+    wall = dict(zip(names, side_by_side_shares(shares or [None] * len(names), jobs, a.budget or 0)))
     if not a.quiet: print(f"training {len(names)} datasets, {jobs} at a time ({threads} thread(s) each)", flush=True)
     rows, errors, todo = {}, [], list(names)
     from diffusion_gpt_local import cli          # the workers import the package's functions (also from a notebook)
@@ -396,7 +468,7 @@ def train_side_by_side(names:list[str],  # the datasets
         running, told = {}, False
         while running or (todo and not stop.signum):
             while todo and len(running) < jobs and not stop.signum:
-                name = todo.pop(0); running[ex.submit(cli.train_one, name, quiet)] = name
+                name = todo.pop(0); running[ex.submit(cli.train_one, name, quiet, wall[name])] = name
             done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
             if stop.signum and not told: _signal_workers(ex, stop.signum); told = True
             for f in done:

@@ -11,10 +11,11 @@ from typing import Optional
 import yaml
 
 # %% auto #0
-__all__ = ['INT_MAX', 'DEVICES', 'TOP_KEYS', 'DiffGPTError', 'ConfigError', 'check_file', 'opt', 'PathsConfig', 'DataConfig',
-           'ModelConfig', 'DiffusionConfig', 'TrainConfig', 'SampleConfig', 'Config', 'from_dict', 'is_device_name',
-           'check_relations', 'deep_merge', 'read_config_file', 'parse_override', 'check_dataset_name', 'load_config',
-           'dataset_file', 'list_datasets']
+__all__ = ['INT_MAX', 'DEVICES', 'TOP_KEYS', 'BUDGET_UNITS', 'DiffGPTError', 'ConfigError', 'check_file', 'opt', 'PathsConfig',
+           'DataConfig', 'ModelConfig', 'DiffusionConfig', 'TrainConfig', 'SampleConfig', 'Config', 'from_dict',
+           'is_device_name', 'check_relations', 'deep_merge', 'read_config_file', 'parse_override',
+           'check_dataset_name', 'load_config', 'parse_budget', 'explicit_keys', 'with_settings', 'dataset_file',
+           'list_datasets']
 
 # %% ../nbs/00_config.ipynb #8334aafc
 class DiffGPTError(Exception):
@@ -78,7 +79,7 @@ class DataConfig:
                        'separator before its document: the marker of a document start, which generation writes first) '
                        'or `documents` (only at document starts, unmarked: what models saved before this setting did)',
                        choices=('anywhere', 'documents'))
-    doc_start_share: float = opt(0.25, 'with `windows: anywhere`: share of training windows that start at a '
+    doc_start_share: float = opt(0.5, 'with `windows: anywhere`: share of training windows that start at a '
                                  'document start (chosen uniformly among documents); the rest start at any character, '
                                  'so a document gets windows in proportion to its length', ge=0.0, le=1.0)
 
@@ -456,6 +457,51 @@ def load_config(path:str|Path='config.yaml', # the YAML file
     for o in overrides: merged = deep_merge(merged, parse_override(o))
     try: return check_relations(from_dict(Config, _yaml_numbers(merged)))
     except ConfigError as e: raise ConfigError(f"{path}: {e}") from None
+
+# %% ../nbs/00_config.ipynb #65155caf
+_BUDGET = re.compile(r'^\s*(\d+(?:\.\d*)?|\.\d+)\s*([smh])\s*$')
+BUDGET_UNITS = dict(s=1, m=60, h=3600)   # seconds per unit
+
+def parse_budget(text:str,             # a time: a number and a unit, `90s`, `20m`, `1.5h`, `8h`
+                 what:str='--budget',  # what gave it, for the message
+                ) -> float:            # the time in seconds
+    "Seconds in a time such as `90s`, `20m`, `1.5h` or `8h`; a one-line `ConfigError` naming the value otherwise."
+    m = _BUDGET.match(str(text))
+    if not m: raise ConfigError(f"{what} {text!r}: expected a number and a unit s, m or h, e.g. 90s, 20m, 1.5h, 8h")
+    seconds = float(m[1]) * BUDGET_UNITS[m[2]]
+    if not 0 < seconds < math.inf: raise ConfigError(f"{what} {text!r}: must be a time above 0 and finite")
+    return seconds
+
+def _dotted(node, pre:str='') -> set:
+    "The dotted keys of the values in a nested dict."
+    if not isinstance(node, dict): return {pre.rstrip('.')} if pre else set()
+    return set().union(set(), *(_dotted(v, f'{pre}{k}.') for k, v in node.items()))
+
+def explicit_keys(path:str|Path,           # the YAML file
+                  dataset:str|None=None,   # the dataset whose entry counts
+                  preset:str|None=None,    # the preset named on the command line (else the entry's `preset:`)
+                  overrides:list|tuple=(), # `dotted.key=value` strings from the command line
+                 ) -> set[str]:            # dotted keys, e.g. {'model.n_layer', 'train.lr'}
+    "The keys a dataset's settings give explicitly: its entry, its preset and the overrides (not `defaults:`)."
+    path = Path(path)
+    raw = read_config_file(path)
+    entry = dict(raw['datasets'].get(dataset, {})) if dataset else {}
+    preset = preset or entry.get('preset')
+    entry.pop('preset', None)
+    given = [entry, _preset(path, raw, preset) if preset else {}, *(parse_override(o) for o in overrides)]
+    return set().union(*(_dotted(g) for g in given))
+
+def with_settings(cfg:Config,     # a valid configuration
+                  settings:dict,  # values by dotted key, e.g. {'train.max_iters': 500}
+                 ) -> Config:     # a new configuration holding them, checked
+    "`cfg` with `settings` in place, checked as the values of a config file are."
+    nested: dict = {}
+    for key, value in settings.items():
+        *sections, name = key.split('.')
+        node = nested
+        for s in sections: node = node.setdefault(s, {})
+        node[name] = value
+    return check_relations(from_dict(Config, deep_merge(dataclasses.asdict(cfg), nested)))
 
 # %% ../nbs/00_config.ipynb #59a01e46
 def dataset_file(cfg:Config, # the dataset's configuration

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 import numpy as np, torch
 from tqdm.auto import tqdm
-from .config import Config, DiffGPTError
+from .config import Config, DiffGPTError, with_settings
 from .data import Corpus, Split
 from .diffusion import Graph, Noise
 from .loss import diffusion_loss, training_loss, sample_times, elbo_weight
@@ -20,12 +20,14 @@ from .checkpoint import (
     atomic_write, save_torch, save_checkpoint, write_text, make_checkpoint, build_model, Progress, state_path,
     train_state, restore_state, load_resume)
 from .optim import PAIR_LR_SCALE, lr_at, make_optimizer, MuonAdamW, EMA
-from .evaluate import heldout_bpc
+from .evaluate import heldout_bpc, scoring_windows
 
 # %% auto #0
-__all__ = ['HELDOUT_MIN_DOCS', 'TrainingInterrupted', 'StopSignals', 'check_trainable', 'heldout_note', 'estimate_loss', 'Run',
-           'start_run', 'optimizer_step', 'record_step', 'save_state', 'run_steps', 'fit_pair_head', 'draw_history',
-           'plot_history', 'write_outputs', 'run_metrics', 'finish_run', 'TrainResult', 'train']
+__all__ = ['HELDOUT_MIN_DOCS', 'BUDGET_FLOOR', 'SIZE_PRESETS', 'SIZE_KEYS', 'PROBE_STEPS', 'BUDGET_MARGIN', 'AFTER_SHARE',
+           'TrainingInterrupted', 'StopSignals', 'check_trainable', 'heldout_note', 'estimate_loss', 'Run', 'start_run',
+           'optimizer_step', 'record_step', 'save_state', 'run_steps', 'fit_pair_head', 'draw_history', 'plot_history',
+           'write_outputs', 'run_metrics', 'finish_run', 'TrainResult', 'train', 'budget_shares', 'pick_size',
+           'probe_timing', 'after_seconds', 'trim_after', 'plan_budget']
 
 # %% ../nbs/11_trainer.ipynb #0f827a5b
 class TrainingInterrupted(KeyboardInterrupt):
@@ -137,6 +139,7 @@ class Run:
     prog: Progress                       # how far the run has got: what the steps change
     start: int = 0                       # the step this session started at
     t0: float = 0.0                      # when this session's steps began (`time.time()`)
+    budget: dict|None = None             # the time budget's plan the run follows (`plan_budget`; None: no budget)
 
     def spent(self) -> float: return self.prog.seconds + time.time() - self.t0   # seconds in all sessions so far
     @property
@@ -243,8 +246,8 @@ def save_state(run:Run):   # the session, after a completed step
     others = gather_rng(run.world)
     if run.state_file:
         prog = replace(run.prog, seconds=run.spent())
-        save_torch(train_state(run.cfg, run.corpus, run.model, run.opt, run.ema, run.gens, run.device, prog, others),
-                   run.state_file)
+        state = train_state(run.cfg, run.corpus, run.model, run.opt, run.ema, run.gens, run.device, prog, others)
+        save_torch({**state, **({'budget': run.budget} if run.budget else {})}, run.state_file)   # a resume keeps it
 
 def _progress_bar(run:Run, progress:bool) -> tqdm:
     "The bar of the run's steps, from where it stands; shown by rank 0 only, and only with `progress`."
@@ -391,6 +394,7 @@ def run_metrics(run:Run,          # the session, its loop done
                 train_loss=float(np.mean([h['train'] for h in history[-20:]])), **pair, val_loss=vals[-1],
                 val_bpc=ev['bpc'], val_bpc_se=ev['se'], **({'pair_fit': fit} if fit else {}),
                 params=run.model.n_params(), device=str(run.device), processes=run.world.size,
+                **({'budget': run.budget} if run.budget else {}),
                 sessions=run.prog.sessions, eval=ev,
                 **(dict(val_bpc_doc_start=ev_doc['bpc'], val_bpc_doc_start_se=ev_doc['se'], eval_doc_start=ev_doc)
                    if ev_doc else {}))
@@ -427,9 +431,11 @@ def train(cfg:Config,                # the settings
           progress:bool=True,        # show progress bars (rank 0)
           resume:bool|dict=True,     # True: continue the state beside `out_path`, if any; a state dict: that one
           callback=None,             # `callback(step, record)` after each step
+          budget:dict|None=None,     # the time budget's plan (`plan_budget`): kept in the training state and metrics
          ) -> TrainResult:
     "Train a model on `corpus` as `cfg` says, with every process of the `current_world`; rank 0 writes the files."
     run = start_run(cfg, corpus, out_path, resume)
+    run.budget = budget
     if progress and run.world.main and (note := heldout_note(corpus.meta['val_docs'], corpus.meta['docs'])):
         print(f"{corpus.name}: warning: {note}", file=sys.stderr, flush=True)
     with StopSignals() as stop: interrupted = run_steps(run, stop, progress, callback)
@@ -441,3 +447,102 @@ def train(cfg:Config,                # the settings
     except KeyboardInterrupt:
         raise TrainingInterrupted(f"stopped during the final evaluation after step {run.prog.step}{saved}") from None
     return TrainResult(ckpt, Path(out_path) if out_path else None, ckpt['history'])
+
+# %% ../nbs/11_trainer.ipynb #877a3f10
+BUDGET_FLOOR = 0.5    # each corpus's share of a budget is at least this fraction of an equal share
+
+def budget_shares(sizes:list,                # each corpus's size (the bytes of its file; 0: unknown)
+                  budget:float,              # the whole budget, seconds
+                  floor:float=BUDGET_FLOOR,  # the least share, as a fraction of an equal share (0 to 1)
+                 ) -> list[float]:           # each corpus's seconds, adding up to `budget`
+    "Share `budget` in proportion to `sizes`, none below `floor` times an equal share (water-filling)."
+    n = len(sizes)
+    if not n: return []
+    low, fixed = floor * budget / n, set()
+    while True:
+        free = [i for i in range(n) if i not in fixed]
+        rest, total = budget - low * len(fixed), sum(sizes[i] for i in free)
+        share = {i: rest * sizes[i] / total if total else rest / len(free) for i in free}
+        under = {i for i in free if share[i] < low}
+        if not under: return [low if i in fixed else share[i] for i in range(n)]
+        fixed |= under                       # some stay free: the free ones' mean share is at least `low`
+
+# %% ../nbs/11_trainer.ipynb #1ca397e2
+SIZE_PRESETS = ((0, dict(n_layer=4, n_head=4, n_embd=128)),     # from 0 minutes: the default, 1.3 M parameters (*)
+                (15, dict(n_layer=6, n_head=6, n_embd=192)),    # from 15 minutes: 3.7 M
+                (60, dict(n_layer=8, n_head=8, n_embd=256)))    # from an hour: 8.1 M  (*: blocks of 2 with the pair
+                                                                # head, a vocabulary of 65 to 85 characters)
+SIZE_KEYS = ('model.n_layer', 'model.n_head', 'model.n_embd')   # one of them given explicitly: the size is the user's
+PROBE_STEPS = 4       # optimizer steps the probe times (after one untimed)
+BUDGET_MARGIN = 0.9   # the steps planned fill this share of the time left for them
+AFTER_SHARE = 0.25    # the pair head's fitting and the final evaluation take at most this share of a share
+
+def pick_size(minutes:float,   # a corpus's share of the budget
+             ) -> dict:        # the model's size, by dotted key
+    "The model size for a share of `minutes`: the last of `SIZE_PRESETS` whose minutes it reaches."
+    return {f'model.{k}': v for k, v in [s for m, s in SIZE_PRESETS if minutes >= m][-1].items()}
+
+def probe_timing(cfg:Config,             # the run's settings (its model's size)
+                 corpus:Corpus,          # its corpus
+                 steps:int=PROBE_STEPS,  # optimizer steps to time
+                ) -> dict:               # `step_s`, `fwd_s` and `probe_s` (seconds), the model's `params`
+    "Time `steps` optimizer steps and one forward pass of a batch on a throwaway run; its weights are discarded."
+    t0 = time.time()
+    run = start_run(cfg, corpus, None, resume=False)
+    float(optimizer_step(run, 0)[0])                                 # the first step allocates: not timed
+    t1 = time.time()
+    for s in range(1, steps + 1): float(optimizer_step(run, s)[0])   # float(): wait for the device
+    t2 = time.time()
+    if run.val: estimate_loss(run.model, run.graph, run.noise, run.val[:1], cfg, run.device, run.amp)
+    t3 = time.time()
+    return dict(step_s=(t2 - t1) / steps, fwd_s=t3 - t2, probe_s=t3 - t0, params=run.model.n_params())
+
+def after_seconds(cfg:Config,      # the run's settings
+                  corpus:Corpus,   # its corpus
+                  fwd_s:float,     # seconds of one forward pass of a batch
+                 ) -> float:       # estimated seconds after the steps
+    "The pair head's fitting and the final held-out evaluation, estimated in forward passes of a batch."
+    tc, B = cfg.train, cfg.train.batch_size
+    pair = tc.pair_iters if cfg.model.pair_head and cfg.diffusion.block == 2 else 0
+    windows, _, at_docs = scoring_windows(corpus.heldout, cfg, tc.eval_windows)
+    return (pair + tc.eval_t_samples * (math.ceil(len(windows) / B) + math.ceil(len(at_docs) / B))) * fwd_s
+
+def trim_after(cfg:Config,               # the run's settings
+               corpus:Corpus,            # its corpus
+               share:float,              # its share of the budget, seconds
+               fwd_s:float,              # seconds of one forward pass of a batch
+               explicit:set=frozenset(), # keys the user set: left alone
+              ) -> dict:                 # settings by dotted key (none if the work after the steps fits)
+    "Fewer pair-head steps and held-out windows where they would take more than `AFTER_SHARE` of the share."
+    tc, after = cfg.train, after_seconds(cfg, corpus, fwd_s)
+    if after <= AFTER_SHARE * share: return {}
+    f = AFTER_SHARE * share / after
+    windows = max(len(w) for w in scoring_windows(corpus.heldout, cfg, tc.eval_windows)[::2])   # stream, doc starts
+    trim = {'train.pair_iters': int(tc.pair_iters * f), 'train.eval_windows': max(8, int(windows * f))}
+    return {k: v for k, v in trim.items() if k not in explicit}
+
+# %% ../nbs/11_trainer.ipynb #8a8695b8
+def plan_budget(cfg:Config,                 # the settings as the user gave them
+                corpus:Corpus,              # the corpus
+                share:float,                # this corpus's share of the budget, seconds
+                explicit:set=frozenset(),   # keys the user set (`explicit_keys`): the rule leaves them alone
+                budget:float|None=None,     # the whole budget the share comes from (default: the share)
+               ) -> tuple:                  # (the settings to train with, the plan)
+    "The size, steps and deadline that fit `share` seconds of this machine, measured; explicit settings stay."
+    tc = cfg.train
+    size = {} if explicit & set(SIZE_KEYS) else pick_size(share / 60)
+    sized = with_settings(cfg, size)
+    measured = probe_timing(sized, corpus)
+    timing = from_rank0(lambda: measured, current_world())               # every process plans with rank 0's times
+    size = {**size, **trim_after(sized, corpus, share, timing['fwd_s'], explicit)}
+    sized = with_settings(cfg, size)
+    after = after_seconds(sized, corpus, timing['fwd_s'])
+    left = share - timing['probe_s'] - after                           # for the steps and their validations
+    per_step = timing['step_s'] + tc.eval_iters * timing['fwd_s'] / tc.eval_interval
+    steps = max(1, int(BUDGET_MARGIN * left / per_step))
+    chosen = {**size, 'train.max_iters': steps, 'train.max_minutes': round(max(left, per_step) / 60, 4),
+              'train.warmup_iters': min(tc.warmup_iters, steps // 10)}
+    chosen = {k: v for k, v in chosen.items() if k not in explicit}
+    plan = dict(budget_s=budget or share, share_s=round(share, 1), settings=chosen, **timing, after_s=after,
+                steps_s=left)
+    return with_settings(cfg, chosen), plan

@@ -1,0 +1,170 @@
+"""Benchmark: held-out bits/char against CPU minutes, for model sizes x budgets, diffusion and the AR baseline.
+
+For each corpus, model kind and size, and each budget in CPU minutes, this measures the CPU seconds per training step
+of that model on this machine (two short probe runs, not counted), plans the steps that fit the budget (so the
+learning-rate schedule fits the run), trains, and scores the held-out text: the stream figure (every held-out
+character; the ELBO bound for diffusion, exact for the AR baseline). Minutes are *process CPU time*
+(`time.process_time`) of the training steps and their validations: run it with ONE thread (`OMP_NUM_THREADS=1`, set
+below too) so that CPU time is the work done, whatever else the machine runs. The pair head's fitting and the final
+evaluation are timed apart (`after_s`).
+
+Kinds: `block` (block diffusion, the default config), `whole` (the whole window, `--preset whole`'s diffusion.block=0),
+`ar` (the same-size autoregressive baseline of 17_baseline, given the regularisation that helps it: AdamW with weight
+decay (`--ar-wd`), dropout (`--ar-dropout`), and early stopping on held-out loss: validated every tenth of the run on
+fixed held-out windows, the best weights kept and scored; the selection uses held-out text, which favours the baseline).
+
+    OMP_NUM_THREADS=1 python bench/budget_sweep.py --minutes 2 5 --sizes 4x128 6x192 --kinds block whole ar
+    python bench/budget_sweep.py --plot-only          # table and plot again from the JSON lines written so far
+
+Each run appends one JSON line to `--out` as it finishes (a sweep can be stopped and continued; runs already there are
+skipped); the table and the plot (`--plot`) are drawn from that file.
+"""
+import os
+os.environ.setdefault('OMP_NUM_THREADS', '1')
+import argparse, copy, json, time
+from pathlib import Path
+import torch
+from diffusion_gpt_local.config import load_config
+from diffusion_gpt_local.data import load_corpus
+from diffusion_gpt_local.trainer import train
+from diffusion_gpt_local import baseline
+from diffusion_gpt_local.baseline import train_ar, ar_heldout_bpc
+
+ROOT = Path(__file__).resolve().parent.parent
+KINDS = {'block': [], 'whole': ['diffusion.block=0'], 'ar': []}
+
+def size_overrides(size:str) -> list:
+    "`'6x192'` -> n_layer 6, n_embd 192, heads of 32 dimensions."
+    layers, width = map(int, size.split('x'))
+    return [f'model.n_layer={layers}', f'model.n_embd={width}', f'model.n_head={max(1, width // 32)}']
+
+def cpu_run(kind:str, cfg, corpus, callback=None):
+    "Train one model of `kind` with `cfg`; (metrics, CPU seconds of the steps, CPU seconds after them, result)."
+    marks = {}
+    def cb(step, rec):
+        marks['last'] = time.process_time()
+        if callback: callback(step, rec)
+    t0 = time.process_time()
+    res = train_ar(cfg, corpus, False, cb) if kind == 'ar' else train(cfg, corpus, None, False, callback=cb)
+    m = res.metrics if kind == 'ar' else res.ckpt['metrics']
+    return m, marks['last'] - t0, time.process_time() - marks['last'], res
+
+def step_seconds(kind:str, a, base:list) -> float:
+    "CPU seconds per training step: runs of 10 and 40 steps (no evaluation to speak of), the difference over 30."
+    quick = ['train.eval_windows=1', 'train.eval_iters=1', 'train.pair_iters=0', 'train.eval_interval=1000']
+    cpu = [cpu_run(kind, load_config(a.config, overrides=[*base, *quick, f'train.max_iters={n}']), a.corpus_obj)[1]
+           for n in (10, 40)]
+    return (cpu[1] - cpu[0]) / 30
+
+def ar_early_stopping(cfg, corpus, every:int):
+    "A callback validating the baseline every `every` steps on fixed held-out windows, keeping its best weights."
+    holder, best = [], dict(loss=float('inf'), state=None, step=0)
+    real = baseline.make_optimizer
+    def capture(model, *args, **kw):          # train_ar builds its model inside: catch it where the optimizer is made
+        holder.append(model); return real(model, *args, **kw)
+    baseline.make_optimizer = capture
+    g = torch.Generator().manual_seed(cfg.seed + 1)
+    val = [corpus.heldout.batch(cfg.train.batch_size, cfg.model.block_size, g, cfg.data.windows,
+                                cfg.data.doc_start_share) for _ in range(8)]
+    def cb(step, rec):
+        if step % every and step != cfg.train.max_iters: return
+        model = holder[-1]; model.eval()
+        with torch.no_grad(): loss = sum(model.nll(x).mean().item() for x in val) / len(val)
+        model.train()
+        if loss < best['loss']: best.update(loss=loss, state=copy.deepcopy(model.state_dict()), step=step)
+    return cb, best, lambda: setattr(baseline, 'make_optimizer', real)
+
+def one_run(kind:str, size:str, minutes:float, a) -> dict:
+    "Probe, plan, train and score one model; its row."
+    over = [*KINDS[kind], *size_overrides(size)]
+    if kind == 'ar': over += ['train.optimizer=adamw', f'train.weight_decay={a.ar_wd}', f'model.dropout={a.ar_dropout}']
+    base = ['device=cpu', *a.overrides, *over]
+    sec = step_seconds(kind, a, base)
+    steps = max(20, int(minutes * 60 / sec))
+    cfg = load_config(a.config, overrides=[*base, f'train.max_iters={steps}',
+                                           f'train.eval_interval={max(1, steps // 4)}', 'train.eval_iters=4'])
+    cb, best, undo = ar_early_stopping(cfg, a.corpus_obj, max(1, steps // 10)) if kind == 'ar' else (None, None, None)
+    try: m, cpu_steps, cpu_after, res = cpu_run(kind, cfg, a.corpus_obj, cb)
+    finally:
+        if undo: undo()
+    row = dict(corpus=a.corpus_obj.name, kind=kind, size=size, params=m['params'], budget_min=minutes,
+               step_cpu_s=round(sec, 4), steps=m['steps'], cpu_min=round(cpu_steps / 60, 3),
+               after_s=round(cpu_after, 1), bpc=round(m['val_bpc'], 4), se=round(m['val_bpc_se'], 4))
+    if kind == 'ar':
+        res.model.load_state_dict(best['state'])
+        ev, _ = ar_heldout_bpc(res.model.eval(), a.corpus_obj.heldout, cfg)
+        row.update(last_bpc=row['bpc'], bpc=round(ev['bpc'], 4), se=round(ev['se'], 4), best_step=best['step'])
+    return row
+
+def plot(rows:list, path:Path):
+    "Bits/char against CPU minutes: one panel per corpus, one line per kind and size."
+    import matplotlib; matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    corpora = sorted({r['corpus'] for r in rows})
+    fig, axes = plt.subplots(1, len(corpora), figsize=(6.5 * len(corpora), 4.2), squeeze=False)
+    for ax, c in zip(axes[0], corpora):
+        lines = sorted({(r['kind'], r['size']) for r in rows if r['corpus'] == c})
+        for kind, size in lines:
+            pts = sorted((r['cpu_min'], r['bpc'], r['se']) for r in rows if (r['corpus'], r['kind'], r['size'])
+                         == (c, kind, size))
+            x, y, e = zip(*pts)
+            style = dict(block='o-', whole='s--', ar='^:')[kind]
+            ax.errorbar(x, y, yerr=e, fmt=style, ms=4, capsize=2,
+                        label=f"{kind} {size} ({_params(rows, c, kind, size)})")
+        ax.set_xlabel('CPU minutes of training (one thread)'); ax.set_ylabel('held-out bits/char (stream)')
+        ax.set_xlim(left=0); ax.set_title(c, fontsize=10); ax.grid(alpha=.3); ax.legend(fontsize=7)
+    fig.tight_layout(); path.parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=110)
+
+def _params(rows, c, kind, size) -> str:
+    p = next(r['params'] for r in rows if (r['corpus'], r['kind'], r['size']) == (c, kind, size))
+    return f"{p / 1e6:.2f} M"
+
+def table(rows:list):
+    print(f"{'corpus':16s} {'kind':6s} {'size':7s} {'params':>8s} {'budget':>6s} {'steps':>6s} {'s/step':>7s} "
+          f"{'CPU min':>7s} {'after s':>7s} {'bits/char':>16s}")
+    for r in sorted(rows, key=lambda r: (r['corpus'], r['kind'], r['size'], r['budget_min'])):
+        extra = f"  (best step {r['best_step']}, last {r['last_bpc']:.4f})" if r['kind'] == 'ar' else ''
+        print(f"{r['corpus']:16s} {r['kind']:6s} {r['size']:7s} {r['params']:8,d} {r['budget_min']:6g} "
+              f"{r['steps']:6,d} {r['step_cpu_s']:7.3f} {r['cpu_min']:7.2f} {r['after_s']:7.1f} "
+              f"{r['bpc']:8.4f} ± {r['se']:.4f}{extra}")
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--corpus', nargs='+', default=[str(ROOT.parent/'shared'/'corpora'/'tinyshakespeare.txt')])
+    p.add_argument('--config', default=str(ROOT/'config.yaml'))
+    p.add_argument('--minutes', nargs='+', type=float, default=[2, 5, 10], help='budgets, CPU minutes of training')
+    p.add_argument('--sizes', nargs='+', default=['4x128', '6x192'], help='LAYERSxWIDTH, heads of 32')
+    p.add_argument('--kinds', nargs='+', default=list(KINDS), choices=list(KINDS))
+    p.add_argument('--ar-wd', type=float, default=0.1, help='the baseline\'s weight decay')
+    p.add_argument('--ar-dropout', type=float, default=0.0, help='the baseline\'s dropout')
+    p.add_argument('--only', nargs='*', default=[], help='KIND:SIZE pairs to run (default: every kind x size)')
+    p.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE')
+    p.add_argument('--out', default=str(ROOT/'bench'/'results'/'budget_sweep.jsonl'))
+    p.add_argument('--plot', default=str(ROOT/'nbs'/'images'/'budget_sweep.png'))
+    p.add_argument('--plot-only', action='store_true')
+    a = p.parse_args()
+    torch.set_num_threads(int(os.environ['OMP_NUM_THREADS']))
+    out = Path(a.out)
+    rows = [json.loads(l) for l in out.read_text().splitlines()] if out.exists() else []
+    if not a.plot_only:
+        cfg0 = load_config(a.config, overrides=['device=cpu', *a.overrides])
+        for path in a.corpus:
+            a.corpus_obj = load_corpus(Path(path).stem, Path(path), cfg0.data, cfg0.seed,
+                                       Path('/tmp/budget_sweep_cache'))
+            print(f"{a.corpus_obj.name}: {a.corpus_obj.meta['n_chars']:,} chars; torch {torch.__version__}, "
+                  f"{torch.get_num_threads()} thread(s)", flush=True)
+            for minutes in a.minutes:
+                for kind in a.kinds:
+                    for size in a.sizes:
+                        if a.only and f'{kind}:{size}' not in a.only: continue
+                        key = (a.corpus_obj.name, kind, size, minutes)
+                        if any((r['corpus'], r['kind'], r['size'], r['budget_min']) == key for r in rows): continue
+                        row = one_run(kind, size, minutes, a)
+                        rows.append(row); print(json.dumps(row), flush=True)
+                        out.parent.mkdir(parents=True, exist_ok=True)
+                        with open(out, 'a') as f: f.write(json.dumps(row) + '\n')
+    table(rows)
+    if rows: plot(rows, Path(a.plot)); print(f"plot: {a.plot}")
+
+if __name__ == '__main__':
+    main()
