@@ -387,7 +387,8 @@ def _train(argv) -> int:
         print(f"budget {a.budget / 60:.1f} min: {len(names)} dataset(s), shares by corpus size, each at least "
               f"{BUDGET_FLOOR * a.budget / 60 / max(1, sum(s is not None for s in shares)):.1f} min", flush=True)
     jobs = min(a.jobs, len(names)) if a.jobs else default_jobs(len(names), a.device or 'auto')
-    rows = (train_side_by_side if jobs > 1 and world.size == 1 else train_in_turn)(names, a, jobs, shares)
+    rows = (train_side_by_side(names, a, jobs, shares) if jobs > 1 and world.size == 1 else
+            train_in_turn(names, a, shares))
     cols = [c for c in _TRAIN_COLUMNS if c[0] != 'budget' or any(r.get('budget') for r in rows)]   # a budget's
     print_flagged(rows, cols, not a.quiet)
     return 1 if any(str(r.get('model', '')).startswith('FAILED') for r in rows) else 0
@@ -420,9 +421,13 @@ def default_jobs(n:int,        # datasets to train
     if n < 2 or current_world().size > 1 or pick_device(device).type != 'cpu': return 1
     return max(1, min(n, cores() // (pinned_threads() or 1), int(_available_memory() // JOB_MEMORY)))
 
+def _failed_row(name:str, e:DiffGPTError) -> dict:
+    "Report a dataset that failed under `--all` (once, by rank 0) and give its row of the table."
+    if not isinstance(e, SharedError): print(f"diffgpt_train: error: {e}", file=sys.stderr)
+    return dict(dataset=name, model=f'FAILED: {e}')
+
 def train_in_turn(names:list[str],          # the datasets
                   a,                        # the parsed arguments of `diffgpt_train`
-                  jobs:int=1,               # (unused: one at a time)
                   shares:list|None=None,    # each one's share of `--budget`, seconds (None: no budget)
                  ) -> list[dict]:           # their rows of the table
     "Train the datasets one after the other; under `--all` a failed one is a row and the others go on."
@@ -431,8 +436,7 @@ def train_in_turn(names:list[str],          # the datasets
         try: rows.append(train_one(name, a, share))
         except DiffGPTError as e:
             if not a.all: raise
-            if not isinstance(e, SharedError): print(f"diffgpt_train: error: {e}", file=sys.stderr)
-            rows.append(dict(dataset=name, model=f'FAILED: {e}'))
+            rows.append(_failed_row(name, e))
     return rows
 
 
@@ -487,7 +491,7 @@ def train_side_by_side(names:list[str],        # the datasets
     if stopped or stop.signum: raise TrainingInterrupted('; '.join(stopped) or 'stopped', stop.signum or signal.SIGINT)
     for name, e in errors:
         if not a.all: raise e
-        print(f"diffgpt_train: error: {e}", file=sys.stderr); rows[name] = dict(dataset=name, model=f'FAILED: {e}')
+        rows[name] = _failed_row(name, e)
     return [rows[n] for n in names if n in rows]
 
 
