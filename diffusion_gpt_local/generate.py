@@ -355,7 +355,7 @@ def generate_samples(lm,                          # a `LoadedModel`
     keep.fall_back(tails, want)
     bar.close()
     if sc.best_of > 1:
-        kept = curate(res.samples, n)
+        kept = curate(res.samples, n, known=None if novelty is None else novelty.found_grams(4))
         res.passed_over, res.samples = len(res.samples) - len(kept), kept
     res.network_calls_per_sample = rows / max(1, len(res.samples))
     return res
@@ -366,7 +366,7 @@ def generate_documents(lm, n:int, sc:SampleConfig|None=None, seed:int|None=None,
 
 # %% ../nbs/13_generate.ipynb #8ca0ac3b
 VARIETY_SPAN = 32      # curation: no two kept documents share a run of this many characters
-VARIETY_WEIGHT = 2.0   # curation: what a document's share of 4-grams new to the set is worth, in nats per character
+VARIETY_WEIGHT = 3.0   # curation: what a document's share of 4-grams new to the set (and in the corpus) is worth, nats/char
 LENGTH_BINS = 10       # curation: each tenth of the candidates by length gives a tenth of the kept documents
 
 def _runs(text:str, span:int) -> set: return {text[i:i + span] for i in range(len(text) - span + 1)}
@@ -376,17 +376,19 @@ def curate(samples:list[dict],           # documents that passed the filters, in
            span:int=VARIETY_SPAN,        # the guard: no two kept share a run of this many characters
            weight:float=VARIETY_WEIGHT,  # the worth of a document's share of 4-grams new to the kept set (0: none)
            bins:int=LENGTH_BINS,         # length-matched: each of `bins` length bands of the candidates gives its share
+           known=None,                   # `known(text)`: its 4-grams found in the corpus, the only ones that count
           ) -> list[dict]:               # `n` of `samples` (all, if fewer), in their order
     """Greedily the document with the highest `logp_per_char` + `weight` x its share of 4-grams new to the kept set
-    (ties: the earlier), within its length band's quota, passing over one that shares a `span`-run with one kept (those
-    passed over fill up if too few are left)."""
+    and `known` (ties: the earlier), within its length band's quota, passing over one that shares a `span`-run with one
+    kept (those passed over fill up if too few are left)."""
     grams, seen, spans, kept, passed = [_runs(s['text'], 4) for s in samples], set(), set(), [], []
+    good = grams if known is None else [known(s['text']) for s in samples]
     m, bins = len(samples), max(1, min(bins, n))
     by_length = sorted(range(m), key=lambda i: (len(samples[i]['text']), i))
     band = {i: r * bins // max(1, m) for r, i in enumerate(by_length)}
     quota = [(b + 1) * n // bins - b * n // bins for b in range(bins)]
     score = [-math.inf if s.get('logp_per_char') is None else s['logp_per_char'] for s in samples]
-    worth = lambda i: -(score[i] + weight * (len(grams[i] - seen) / len(grams[i]) if grams[i] else 0.0))
+    worth = lambda i: -(score[i] + weight * (len(good[i] - seen) / len(grams[i]) if grams[i] else 0.0))
     heap = [(worth(i), i) for i in range(len(samples))]       # (minus the worth, index): stale values bound from above
     heapq.heapify(heap)
     while heap and len(kept) < n:

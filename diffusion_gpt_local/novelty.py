@@ -137,3 +137,17 @@ def longest_copy(self:NoveltyIndex,
     return best
 
 NoveltyIndex.__call__ = NoveltyIndex.longest_copy
+
+# %% ../nbs/14_novelty.ipynb #e960400a
+@patch
+def found_grams(self:NoveltyIndex,
+                n:int=4,   # characters per n-gram
+               ):          # `found(text) -> set[str]`: the n-grams of `text` that occur in the corpus
+    "A function giving the `n`-grams of a text that occur somewhere in the corpus (hashed; the corpus read once)."
+    known = self.build(self.path, n)
+    def found(text:str) -> set:
+        h = kgram_hashes(_codepoints(text), n)
+        at = np.minimum(np.searchsorted(known, h), max(0, len(known) - 1))
+        hit = known[at] == h if len(known) else np.zeros(len(h), dtype=bool)
+        return {text[i:i + n] for i in np.flatnonzero(hit)}
+    return found
