@@ -4,7 +4,7 @@
 
 # %% ../nbs/19_report.ipynb #bc9ec1d5
 from __future__ import annotations
-import argparse, base64, bisect, datetime, html, io, json, math, random, re, statistics, sys, unicodedata
+import argparse, base64, bisect, datetime, html, io, json, math, random, re, statistics, sys, tempfile, unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from . import __version__
@@ -14,16 +14,17 @@ from .data import pow2_histogram, validation_mask
 from .evaluate import stored_bpc
 from .trainer import HELDOUT_MIN_DOCS, heldout_note, draw_history
 from .cli import _Parser, run_cli
+from .novelty import NoveltyIndex
 
 # %% auto #0
-__all__ = ['COPY_MAX_SHARE', 'LENGTH_RATIO', 'WORDS_MIN_RATIO', 'WORDS_MIN_REFERENCE', 'BPC_MAX_RATIO', 'BPC_MIN_MODELS',
-           'FLAG_HELP', 'char_mix', 'distinct_ngrams', 'distinct_word_ngrams', 'style_stats', 'corpus_sample',
-           'read_samples', 'copy_stats', 'compare_style', 'length_stats', 'sample_lengths', 'cover_edges',
-           'length_counts', 'file_documents', 'file_doc_lengths', 'length_histogram', 'corpus_lengths',
+__all__ = ['COPY_MAX_SHARE', 'COPY_MARGIN', 'LENGTH_RATIO', 'WORDS_MIN_RATIO', 'WORDS_MIN_REFERENCE', 'BPC_MAX_RATIO',
+           'BPC_MIN_MODELS', 'FLAG_HELP', 'char_mix', 'distinct_ngrams', 'distinct_word_ngrams', 'style_stats',
+           'corpus_sample', 'read_samples', 'copy_stats', 'compare_style', 'length_stats', 'sample_lengths',
+           'cover_edges', 'length_counts', 'file_documents', 'file_doc_lengths', 'length_histogram', 'corpus_lengths',
            'length_panel_png', 'length_fidelity', 'words', 'word_share', 'split_sample', 'readability',
-           'corpus_readability', 'Flag', 'flag_facts', 'model_flags', 'unchecked', 'add_flags', 'flags_legend',
-           'checkpoint_facts', 'loss_curve_png', 'model_entry', 'stat_panel_png', 'comparison_panels', 'png_data_uri',
-           'report_html', 'write_report', 'report_parser', 'report_main']
+           'corpus_readability', 'heldout_copies', 'corpus_copies', 'Flag', 'flag_facts', 'model_flags', 'unchecked',
+           'add_flags', 'flags_legend', 'checkpoint_facts', 'loss_curve_png', 'model_entry', 'stat_panel_png',
+           'comparison_panels', 'png_data_uri', 'report_html', 'write_report', 'report_parser', 'report_main']
 
 # %% ../nbs/19_report.ipynb #e1ae0b1d
 def char_mix(docs:list[str], # documents
@@ -312,8 +313,40 @@ def corpus_readability(samples:list[str],       # the generated documents
     frac = (cfg.get('data') or {}).get('val_fraction', 0.05)
     return readability(samples, *split_sample(corpus_file, cfg.get('seed', 0), frac, max_docs, seed))
 
+# %% ../nbs/19_report.ipynb #4b095a33
+def heldout_copies(corpus_file:Path|None,  # the corpus file the checkpoint names
+                   cfg:dict,               # the checkpoint's config (`seed`, `data.val_fraction`)
+                   copy_chars:int=20,      # a verbatim span this long makes a copy
+                   max_docs:int=300,       # held-out documents checked (a random draw)
+                   seed:int=0,             # seed of that draw
+                   whole_below:int=64 << 20, # a smaller file is split whole; a bigger one: a sample of 20,000 a side
+                  ) -> float|None:         # the share; None without a corpus file or held-out documents
+    "The share of held-out documents holding a verbatim span of `copy_chars`+ characters of the training documents."
+    if corpus_file is None or not Path(corpus_file).is_file(): return None
+    frac, big = (cfg.get('data') or {}).get('val_fraction', 0.05), Path(corpus_file).stat().st_size >= whole_below
+    train, held = split_sample(corpus_file, cfg.get('seed', 0), frac, 20000 if big else 10**9, seed, whole_below)
+    if not train or not held: return None
+    held = random.Random(seed).sample(held, min(max_docs, len(held)))
+    with tempfile.TemporaryDirectory() as d:
+        (f := Path(d)/'train.txt').write_text('\n'.join(train) + '\n', encoding='utf-8')
+        idx = NoveltyIndex(f, min(12, copy_chars))
+        share = sum(idx.longest_copy(h) >= copy_chars for h in held) / len(held)
+        idx._mm.close() if idx._mm else None; idx._f.close()        # before the folder goes (Windows)
+    return share
+
+def corpus_copies(records:list[dict]|None, # the samples' records (`longest_copy`, `novelty_k`, `text`)
+                  corpus_file:Path|None,   # the corpus file the checkpoint names
+                  cfg:dict,                # the checkpoint's config
+                  copy_chars:int=20,       # a verbatim span this long makes a copy
+                  seed:int=0,              # seed of the held-out draw
+                 ) -> dict|None:           # `copy_stats` with `reference`: the held-out documents' share (or None)
+    "The samples' `copy_stats`, and the same share of the held-out documents (`heldout_copies`) as `reference`."
+    c = copy_stats(records, copy_chars)
+    return c and {**c, 'reference': heldout_copies(corpus_file, cfg, c['threshold'], seed=seed)}
+
 # %% ../nbs/19_report.ipynb #2e64b208
 COPY_MAX_SHARE = 0.2        # more of the samples than this holding a verbatim corpus span of `copy_chars`+: `copies`
+COPY_MARGIN = 0.1           # ... and more than this above the held-out documents' share (`heldout_copies`)
 LENGTH_RATIO = (0.67, 1.5)  # samples' mean or median length over the corpus's outside this: `short` or `long`
 WORDS_MIN_RATIO = 0.8       # samples' share of corpus words below this times the held-out documents': `words`
 WORDS_MIN_REFERENCE = 50    # held-out words needed for that reference
@@ -327,7 +360,7 @@ FLAG_HELP = {   # code: (legend, why it matters, what to do)
     'bpc': (f'held-out bits/char over {BPC_MAX_RATIO}x the median',
             'far less predictable text than the other models manage: undertrained, or a noisy corpus',
             'read its samples; train longer (train.max_iters) or clean the corpus'),
-    'copies': (f'over {COPY_MAX_SHARE:.0%} of samples copy the corpus',
+    'copies': (f'over {COPY_MAX_SHARE:.0%} of samples copy the corpus, more than its own documents do',
                'the samples stitch corpus fragments together: they are not new texts',
                'generate with a lower --max-copy (e.g. 20); or train on more text, or for fewer steps'),
     'short': (f'samples under {LENGTH_RATIO[0]}x the corpus length',
@@ -366,6 +399,7 @@ def flag_facts(ds:dict,                # the checkpoint's `dataset`: docs, val_d
     return dict(docs=ds.get('docs'), val_docs=ds.get('val_docs'),
                 bpc=fig['bpc'] if fig['bpc'] is not None else fig['bpc_doc_start'],
                 copies=c.get('copies'), copies_checked=c.get('checked'), copy_chars=c.get('threshold'),
+                copies_reference=c.get('reference'),
                 mean_ratio=ratio('mean'), median_ratio=ratio('median'), mean=(s.get('mean'), corpus.get('mean')),
                 median=(s.get('median'), corpus.get('median')), words=w.get('samples'),
                 words_reference=w.get('reference'), words_reference_n=w.get('reference_words'))
@@ -393,9 +427,13 @@ def model_flags(facts:dict,      # the model's `flag_facts`
             med := statistics.median(known)):
         out.append(Flag('bpc', f"held-out {f['bpc']:.3f} bits/char is {f['bpc'] / med:.2f}x the median "
                                f"({med:.3f}) of the {len(known)} models", f'above {BPC_MAX_RATIO}x that median'))
-    if f.get('copies') is not None and f['copies'] > COPY_MAX_SHARE:
-        out.append(Flag('copies', f"{f['copies']:.0%} of {f['copies_checked']} samples hold a verbatim corpus span "
-                                  f"of {f['copy_chars']}+ characters", f'more than {COPY_MAX_SHARE:.0%} of samples'))
+    c, ref = f.get('copies'), f.get('copies_reference')
+    if c is not None and c > COPY_MAX_SHARE and (ref is None or c > ref + COPY_MARGIN):
+        out.append(Flag('copies', f"{c:.0%} of {f['copies_checked']} samples hold a verbatim corpus span of "
+                                  f"{f['copy_chars']}+ characters" + ('' if ref is None else
+                                  f", against {ref:.0%} of the held-out documents"),
+                        f"more than {COPY_MAX_SHARE:.0%} of samples and {COPY_MARGIN * 100:.0f} points above the "
+                        "held-out documents' share"))
     out += _length_flags(f)
     w, ref = f.get('words'), f.get('words_reference')
     if w is not None and ref and (f.get('words_reference_n') or 0) >= WORDS_MIN_REFERENCE and w < WORDS_MIN_RATIO * ref:
@@ -445,7 +483,7 @@ def checkpoint_facts(ckpt:dict,                # a checkpoint
     corpus_file = Path(ds['file']) if ds.get('file') else None
     lengths = dict(samples=length_stats(sample_lengths(list(texts), records), window),
                    corpus=corpus_lengths(ds, window, corpus_file)[0])
-    return flag_facts(ds, ckpt.get('metrics', {}), copy_stats(records, copy_chars), lengths,
+    return flag_facts(ds, ckpt.get('metrics', {}), corpus_copies(records, corpus_file, cfg, copy_chars, seed), lengths,
                       corpus_readability(list(texts), corpus_file, cfg, corpus_docs, seed))
 
 # %% ../nbs/19_report.ipynb #7ebe4d23
@@ -479,7 +517,7 @@ def model_entry(path:Path,          # the checkpoint
         notes.append(f"{name}_samples.jsonl missing or out of step with the text file: copies unknown")
     block = (cfg.get('model') or {}).get('block_size')
     sample_style, corpus_style = compare_style(texts, corpus, block, seed)
-    copies = copy_stats(records, copy_chars)
+    copies = corpus_copies(records, corpus_file, cfg, copy_chars, seed)
     if texts and records is not None and copies is None:
         notes.append('samples written with --no-novelty: copies unknown')
     if (k := max((r.get('best_of') or 1 for r in records or []), default=1)) > 1:
@@ -696,7 +734,9 @@ def _style_table(e:dict) -> str:
     if w: rows += _side_by_side([('x', 'words found in the corpus (corpus: held-out)', '{:.1%}')],
                                 dict(x=w['reference']), dict(x=w['samples']))
     if c:
-        rows.append(f"<tr><td>verbatim copy ≥ {c['threshold']} chars</td><td></td><td>{c['copies']:.1%}</td></tr>")
+        ref = '' if c.get('reference') is None else f"{c['reference']:.1%}"
+        rows.append(f"<tr><td>verbatim copy ≥ {c['threshold']} chars (corpus: held-out against training)</td>"
+                    f"<td>{ref}</td><td>{c['copies']:.1%}</td></tr>")
         rows.append(f"<tr><td>whole document copied</td><td></td><td>{c['whole']:.1%}</td></tr>")
         longest = f"{c['longest']:,}" if c['longest'] else f"&lt; {c['novelty_k']}"   # 0: no span the index counts
         rows.append(f"<tr><td>longest copied span (chars)</td><td></td><td>{longest}</td></tr>")

@@ -201,7 +201,7 @@ def corpora_of_many_shapes(rng) -> dict:
         'dna': [''.join(rng.choice('ACGT') for _ in range(rng.randint(30, 60))) for _ in range(200)],
         'digits': [' '.join(str(rng.randint(0, 999)) for _ in range(rng.randint(3, 10))) for _ in range(200)],
         'noise': [''.join(chr(0x4e00 + rng.randrange(600)) for _ in range(rng.randint(20, 40))) for _ in range(200)],  # `bpc`
-        'copier': ['a' * rng.randint(40, 80) for _ in range(200)],                           # one letter: every sample copies
+        'copier': [''.join(rng.choice('abcdefghij') for _ in range(rng.randint(40, 80))) for _ in range(200)],  # no phrase repeats
         'a_model_with_a_rather_long_name_2024': [sent(rng.randint(5, 10)) for _ in range(200)],
         'haiku': [' / '.join(sent(rng.randint(2, 4)) for _ in range(3)) for _ in range(200)],
         'csv_rows': [f"{i},{rng.choice(words)},{rng.randint(1, 99)}" for i in range(200)],
@@ -223,7 +223,7 @@ def test_report_many_models(browser, tmp_path, monkeypatch):
     outs = {}
     for key, fn, argv in (('train', train_main, ['--all']), ('generate', generate_main, ['--all', '--samples', '5', '--max-copy', '0']),
                           ('copier', generate_main, ['--model', 'models/copier.pt', '--samples', '5', '--max-copy', '0',
-                                                     '--prefix', 'a' * 24, '--quiet']),   # 24 letters of the corpus: copies
+                                                     '--prefix', shapes['copier'][0][:24], '--quiet']),   # 24 of its chars: copies
                           ('report', report_main, ['--quiet'])):
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err): assert fn(argv) == 0, (key, err.getvalue()[-2000:])
