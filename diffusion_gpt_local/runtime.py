@@ -12,10 +12,10 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from .config import DEVICES, DiffGPTError, is_device_name
 
 # %% auto #0
-__all__ = ['check_device', 'pick_device', 'cpu_has_native_bf16', 'autocast_dtype', 'CpuShare', 'share_cpu', 'sharing', 'cores',
-           'pinned_threads', 'use_threads', 'seed_everything', 'rng_states', 'set_rng_states', 'World', 'current_world',
-           'SharedError', 'from_rank0', 'in_turns', 'check_same', 'rank_rows', 'micro_batches', 'rank_seed',
-           'device_for', 'reduce_floats', 'gather_rng', 'data_parallel']
+__all__ = ['check_device', 'pick_device', 'cpu_has_native_bf16', 'autocast_dtype', 'CpuShare', 'pinned_threads', 'share_cpu',
+           'sharing', 'cores', 'use_threads', 'seed_everything', 'rng_states', 'set_rng_states', 'World',
+           'current_world', 'SharedError', 'from_rank0', 'in_turns', 'check_same', 'rank_rows', 'micro_batches',
+           'rank_seed', 'device_for', 'reduce_floats', 'gather_rng', 'data_parallel']
 
 # %% ../nbs/07_runtime.ipynb #1c9217b6
 def _mps() -> bool: return bool(getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available())
@@ -105,11 +105,16 @@ class CpuShare:
 
 _share: CpuShare|None = None
 
+def pinned_threads() -> int|None:   # `OMP_NUM_THREADS` as a number; None where unset or not a positive number
+    "The threads the user pinned with `OMP_NUM_THREADS`, if any (OpenMP ignores any other value, and so do we)."
+    v = os.environ.get('OMP_NUM_THREADS', '')
+    return int(v) if v.isdigit() and int(v) > 0 else None
+
 def share_cpu() -> int:   # the threads in use now
     """The training, evaluation and sampling loops call this each step: `CpuShare.tick` of the process's one instance;
-    nothing at all where `OMP_NUM_THREADS` is set (the user pinned the threads: runs repeat bit for bit)."""
+    nothing at all where `OMP_NUM_THREADS` pins the threads (`pinned_threads`: runs repeat bit for bit)."""
     global _share
-    if _share is None: _share = CpuShare(1 if 'OMP_NUM_THREADS' in os.environ else None)
+    if _share is None: _share = CpuShare(1 if pinned_threads() else None)
     return _share.tick()
 
 def sharing(items):   # an iterable: the batches of a loop
@@ -123,15 +128,10 @@ def cores() -> int:   # cores this process may run on
     "The cores this process may run on (its CPU affinity where the system says, else all of them)."
     return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1
 
-def pinned_threads() -> int|None:   # `OMP_NUM_THREADS` as a number; None where unset or not a positive number
-    "The threads the user pinned with `OMP_NUM_THREADS`, if any."
-    v = os.environ.get('OMP_NUM_THREADS', '')
-    return int(v) if v.isdigit() and int(v) > 0 else None
-
 def use_threads(n:int):   # the most threads this process may use from now on
     "Cap this process at `n` threads, `share_cpu` sharing within them; pinned threads (`OMP_NUM_THREADS`) stay."
     global _share
-    if 'OMP_NUM_THREADS' in os.environ: return
+    if pinned_threads(): return
     torch.set_num_threads(max(1, n)); _share = CpuShare(max(1, n))
 
 
