@@ -294,6 +294,7 @@ def _budgeted(name:str, a, cfg, path:Path, out:Path, share:float|None, world) ->
 def train_one(name:str,               # the dataset
               a,                      # the parsed arguments of `diffgpt_train`
               share:float|None=None,  # its share of `--budget`, seconds (None: no budget)
+              jobs:int=1,             # datasets training side by side (`share` is then wall-clock; `plan_budget`)
              ) -> dict:               # its row of the result table
     "Train dataset `name` (to its share of a budget), skipping it if up to date and resuming it if interrupted."
     world = current_world()
@@ -304,7 +305,7 @@ def train_one(name:str,               # the dataset
                               "--force trains it again)", flush=True)
         return row
     corpus = in_turns(lambda: _trainable_corpus(name, path, cfg, a.quiet), world)
-    if share is not None and plan is None: cfg, plan = plan_budget(cfg, corpus, share, explicit, a.budget)
+    if share is not None and plan is None: cfg, plan = plan_budget(cfg, corpus, share, explicit, a.budget, jobs)
     resume = from_rank0(lambda: _saved_state(a.force, out, cfg, corpus, device), world)
     if resume: print(f"{name}: resuming from step {resume['progress']['step']:,} of {cfg.train.max_iters:,} "
                      f"({state_path(out)})", flush=True)
@@ -484,7 +485,7 @@ def train_side_by_side(names:list[str],        # the datasets
         running, told = {}, False
         while running or (todo and not stop.signum):
             while todo and len(running) < jobs and not stop.signum:
-                name = todo.pop(0); running[ex.submit(cli.train_one, name, quiet, wall[name])] = name
+                name = todo.pop(0); running[ex.submit(cli.train_one, name, quiet, wall[name], jobs)] = name
             done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
             if stop.signum and not told: _signal_workers(ex, stop.signum); told = True
             for f in done:

@@ -527,10 +527,12 @@ def plan_budget(cfg:Config,                 # the settings as the user gave them
                 share:float,                # this corpus's share of the budget, seconds
                 explicit:set=frozenset(),   # keys the user set (`explicit_keys`): the rule leaves them alone
                 budget:float|None=None,     # the whole budget the share comes from (default: the share)
+                jobs:int=1,                 # datasets trained side by side: `share` is wall-clock, 1 / jobs of the machine
                ) -> tuple:                  # (the settings to train with, the plan)
-    "The size, steps and deadline that fit `share` seconds of this machine, measured; explicit settings stay."
+    """The size, steps and deadline that fit `share` seconds of this machine, measured; explicit settings stay. The
+    size is that of the machine's time (`share / jobs`); the steps and deadline, of the wall-clock share."""
     tc = cfg.train
-    size = {} if explicit & set(SIZE_KEYS) else pick_size(share / 60)
+    size = {} if explicit & set(SIZE_KEYS) else pick_size(share / jobs / 60)
     sized = with_settings(cfg, size)
     measured = probe_timing(sized, corpus)
     timing = from_rank0(lambda: measured, current_world())               # every process plans with rank 0's times
@@ -544,5 +546,5 @@ def plan_budget(cfg:Config,                 # the settings as the user gave them
               'train.warmup_iters': min(tc.warmup_iters, steps // 10)}
     chosen = {k: v for k, v in chosen.items() if k not in explicit}
     plan = dict(budget_s=budget or share, share_s=round(share, 1), settings=chosen, **timing, after_s=after,
-                steps_s=left)
+                steps_s=left, **({'jobs': jobs} if jobs > 1 else {}))
     return with_settings(cfg, chosen), plan
