@@ -13,7 +13,7 @@ from .checkpoint import atomic_write, model_from_checkpoint, write_text
 from .data import file_sha256
 from .animate import COLOURS
 from .cli import run_cli, _Parser
-from .onnx_export import export_onnx, why_no_writer, writer_spec
+from .onnx_export import export_onnx, int8_graph, why_no_writer, writer_spec
 
 # %% auto #0
 __all__ = ['NEEDED', 'ERC721_SCHEMA', 'MARKETPLACE_SCHEMA', 'CARD', 'PAD', 'BODY_TOP', 'BODY_BOTTOM', 'MONO', 'ADVANCE',
@@ -331,9 +331,12 @@ def vendor_files(tarball:bytes,   # `ort_tarball()`
     return {'vendor/ort.wasm.min.js': js.decode('utf-8'), 'vendor/ort-wasm.js': f'window.ORT_WASM = {blob};\n',
             'vendor/README.txt': readme}
 
-def model_files(lm) -> dict:   # a `LoadedModel` that `why_no_writer` accepts; path in the collection -> contents
+def model_files(lm,              # a `LoadedModel` that `why_no_writer` accepts
+                int8:bool=False, # int8 weights (`int8_graph`): a third of the bytes
+               ) -> dict:        # path in the collection -> contents
     "The files of `model/`: both graphs (`export_onnx`), the sampler's settings, and all three as one classic script."
-    graphs, spec = export_onnx(lm.model), writer_spec(lm)
+    graphs, spec = export_onnx(lm.model), {**writer_spec(lm), 'weights': 'int8' if int8 else 'float32'}
+    if int8: graphs = {k: int8_graph(v) for k, v in graphs.items()}
     b64 = {k.removesuffix('.onnx'): base64.b64encode(v).decode() for k, v in graphs.items()}
     return {**{f'model/{k}': v for k, v in graphs.items()},
             'model/model.json': json.dumps(spec, indent=1, ensure_ascii=False) + '\n',
@@ -424,6 +427,8 @@ def collect_parser() -> argparse.ArgumentParser:  # the parser of `diffgpt_colle
                    help='prefix of image and animation_url, e.g. ipfs://CID/ (default: relative to the folder)')
     p.add_argument('--no-model', action='store_true', help='token pages without "write another" (no ONNX export, no '
                    'onnxruntime-web)')
+    p.add_argument('--int8', action='store_true', help='"write another" with int8 weights: a third of the download, '
+                   'a small cost in likelihood (README)')
     p.add_argument('-q', '--quiet', action='store_true', help='print nothing on success')
     return p
 
@@ -434,6 +439,7 @@ def collect_one(model:Path,        # the checkpoint
                 base_uri:str='',   # prefix of the metadata's URIs
                 writer:bool=True,  # add "write another" where the model allows it
                 warn=print,        # `warn(line)` says why a collection goes without it
+                int8:bool=False,   # the page's model with int8 weights (`int8_graph`)
                ) -> Path:          # the collection folder
     "Write `out/NAME/`, the collection of checkpoint `model`'s samples in `outputs`."
     model = Path(model)
@@ -443,21 +449,25 @@ def collect_one(model:Path,        # the checkpoint
     if any(r['model_sha256'] != sha for r in records):
         raise DiffGPTError(f"{samples}: written by another version of {model} (model_sha256 differs); make them "
                            f"again with diffgpt_generate --model {model}")
-    extra, why = writer_files(model) if writer else ({}, None)
+    extra, why = writer_files(model, int8) if writer else ({}, None)
     if why: warn(f"diffgpt_collect: warning: {model}: token pages without \"write another\": {why}")
     files = collection_files(records, model.stem, sha, name, base_uri, bool(extra))
     return write_folder({**files, **extra}, Path(out)/model.stem)
 
 def writer_files(model:Path,           # the checkpoint
+                 int8:bool=False,       # the graphs with int8 weights
                 ) -> tuple[dict, str|None]:   # the files of `model/` and `vendor/`, or none and why not
     "What \"write another\" needs in the collection of checkpoint `model`, or why it cannot have it."
     lm = model_from_checkpoint(model)
     if why := why_no_writer(lm): return {}, why
     try: import onnx, onnxscript                                     # noqa: F401 (the exporter writes with them)
     except ImportError: return {}, 'exporting to ONNX needs onnx and onnxscript (pip install onnx onnxscript)'
+    if int8:
+        try: import onnxruntime                                      # noqa: F401 (it quantizes)
+        except ImportError: return {}, '--int8 needs onnxruntime (pip install onnxruntime)'
     try: vendor = vendor_files(ort_tarball())
     except DiffGPTError as e: return {}, str(e)
-    return {**model_files(lm), **vendor}, None
+    return {**model_files(lm, int8), **vendor}, None
 
 def _collect(argv) -> int:
     a = collect_parser().parse_args(argv)
@@ -466,9 +476,10 @@ def _collect(argv) -> int:
     if not models: raise DiffGPTError(f"{cfg.paths.models}: no checkpoints (*.pt); train with diffgpt_train first")
     if a.name is not None and len(models) > 1: raise DiffGPTError("--name needs exactly one --model")
     if a.base_uri and not a.base_uri.endswith('/'): raise DiffGPTError(f"--base-uri {a.base_uri}: must end with /")
+    if a.int8 and a.no_model: raise DiffGPTError("--int8 is the page model's weights; --no-model leaves the model out")
     for m in models:
         dest = collect_one(m, Path(a.outputs or cfg.paths.outputs), Path(a.out), a.name, a.base_uri, not a.no_model,
-                           lambda line: print(line, file=sys.stderr, flush=True))
+                           lambda line: print(line, file=sys.stderr, flush=True), a.int8)
         if not a.quiet: print(f"wrote {dest}/ ({sum(1 for _ in (dest/'metadata').iterdir())} tokens)")
     return 0
 

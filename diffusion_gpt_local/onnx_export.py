@@ -4,14 +4,15 @@
 
 # %% ../nbs/23_onnx.ipynb #2aa4fff3
 from __future__ import annotations
-import io
+import io, logging, tempfile
+from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from .block import block_conv, blocks_before
 from .generate import max_doc_chars, sample_settings
 from .sampler import block_steps, pair_pass
 
 # %% auto #0
-__all__ = ['WindowStep', 'export_onnx', 'why_no_writer', 'writer_spec']
+__all__ = ['WindowStep', 'export_onnx', 'why_no_writer', 'writer_spec', 'int8_graph']
 
 # %% ../nbs/23_onnx.ipynb #8e1658c0
 class WindowStep(nn.Module):
@@ -101,3 +102,18 @@ def writer_spec(lm) -> dict:   # a `LoadedModel` that `why_no_writer` accepts
                 context=W // 2 // L * L, sigma_bar=sigma, steps=s['steps'], temperature=s['temperature'],
                 top_p=s['top_p'], remask_noise=s['remask_noise'], order=s['order'], max_chars=max_doc_chars(lm),
                 marker=lm.cfg.data.windows == 'anywhere')
+
+# %% ../nbs/23_onnx.ipynb #03bb8461
+def int8_graph(graph:bytes,   # an ONNX graph with float32 weights (`export_onnx`'s)
+              ) -> bytes:     # the same graph, its matrix weights in int8
+    "`graph` with int8 matrix weights (onnxruntime's dynamic quantization): about a third of the bytes."
+    try: from onnxruntime.quantization import quantize_dynamic, QuantType
+    except ImportError: raise ImportError('int8 weights need onnxruntime (pip install onnxruntime)') from None
+    root = logging.getLogger(); level = root.level
+    with tempfile.TemporaryDirectory() as d:
+        src, dst = Path(d)/'float32.onnx', Path(d)/'int8.onnx'
+        src.write_bytes(graph)
+        root.setLevel(logging.ERROR)                                  # not its advice to pre-process the graph first
+        try: quantize_dynamic(src, dst, weight_type=QuantType.QInt8)
+        finally: root.setLevel(level)
+        return dst.read_bytes()

@@ -285,7 +285,7 @@ def test_report_many_models(browser, tmp_path, monkeypatch):
     browser.eval("window.scrollTo(0, 0)"); browser.screenshot(tmp_path/'report_many.png')
     assert (tmp_path/'report_many.png').stat().st_size > 20_000
 
-def _collection(tmp_path, monkeypatch, block:int=0):
+def _collection(tmp_path, monkeypatch, block:int=0, collect_args=()):
     "A tiny commit model (the whole window, or blocks of `block`), 6 samples and their collection in `tmp_path`; the collection folder."
     from diffusion_gpt_local.cli import train_main, generate_main
     from diffusion_gpt_local.collect import collect_main
@@ -299,7 +299,7 @@ def _collection(tmp_path, monkeypatch, block:int=0):
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         assert train_main(['--dataset', 'commits', '--quiet']) == 0
         assert generate_main(['--model', 'models/commits.pt', '--samples', '6', '--quiet']) == 0
-        assert collect_main(['--model', 'models/commits.pt', '--quiet']) == 0
+        assert collect_main(['--model', 'models/commits.pt', '--quiet', *collect_args]) == 0
     return tmp_path/'collections'/'commits'
 
 def test_collection(browser, tmp_path, monkeypatch):
@@ -328,10 +328,12 @@ def test_collection(browser, tmp_path, monkeypatch):
     assert browser.requests_from(page) == [page] and browser.errors == [], (browser.requests_from(page), browser.errors)
     browser.screenshot(tmp_path/'token.png')
 
-def test_write_another(browser, tmp_path, monkeypatch):
+@pytest.mark.parametrize('weights', ['float32', 'int8'])
+def test_write_another(browser, tmp_path, monkeypatch, weights):
     "A token page of a block model writes a new document in the page with the model (onnxruntime-web), from file://, offline."
-    coll = _collection(tmp_path, monkeypatch, block=2)
+    coll = _collection(tmp_path, monkeypatch, block=2, collect_args=['--int8'] if weights == 'int8' else [])
     spec = json.loads((coll/'model'/'model.json').read_text())
+    assert spec['weights'] == weights, spec
     page = (coll/'tokens'/'1.html').as_uri()
     browser.clear(); t0 = time.time(); browser.goto(page)
     browser.wait_for("document.body.dataset.done === '1'", timeout=10)          # the replay ends first
