@@ -4,8 +4,9 @@ For each model it writes one pool of K x N documents that pass the filters, exac
 --best-of K` does (the defaults: max_copy 32, the checkpoint's seed), and compares, against the corpus's held-out
 documents (the split training made):
 - best of 1: the pool's first N documents (what a run without curation writes, up to its batching);
-- best of K: `curate(pool, N)`, which is what `--best-of K` keeps from that very pool (13_generate tests it);
-- diagnostics: other weights of the variety term (0: likelihood and the 32-character guard alone), the variety term
+- best of K: `curate_like_corpus`, which is what `--best-of K` keeps from that very pool (13_generate tests it): the
+  least variety weight whose set reaches the corpus's distinct 4-grams;
+- diagnostics: fixed weights of the variety term (0: likelihood and the 32-character guard alone), the variety term
   counting every new 4-gram (before: misspelt words earned it too), and the pool's correlation of score and length
   (does the per-character score favour short documents?).
 Figures: readability (the report's: share of the words found in the training documents; the held-out documents'
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from diffusion_gpt_local.checkpoint import model_from_checkpoint
 from diffusion_gpt_local.cli import novelty_for
-from diffusion_gpt_local.generate import generate_samples, curate, VARIETY_WEIGHT
+from diffusion_gpt_local.generate import generate_samples, curate, curate_like_corpus, corpus_documents
 from diffusion_gpt_local.novelty import NoveltyIndex
 from diffusion_gpt_local.report import distinct_ngrams, readability, split_sample, words
 
@@ -90,11 +91,12 @@ def one_model(path: Path, n: int, k: int, reuse: bool, seed: int | None = None) 
     train, held = split_sample(Path(pool['corpus']), pool['seed'], pool['val_fraction'])
     ref = random.Random(0).sample(held, min(n, len(held)))
     known = NoveltyIndex(Path(pool['corpus'])).found_grams(4)          # what --best-of counts as variety
-    sets = {'best of 1': samples[:n], f'best of {k}': curate(samples, n, known=known),
+    kept, weight = curate_like_corpus(samples, n, known, corpus_documents(Path(pool['corpus'])),
+                                      pool['seed'] if seed is None else seed)     # what --best-of keeps
+    sets = {'best of 1': samples[:n], f'best of {k} (weight {weight:g})': kept,
             f'best of {k}, likelihood alone': curate(samples, n, weight=0),
-            f'best of {k}, weight 2': curate(samples, n, weight=2.0, known=known),
-            f'best of {k}, weight 4': curate(samples, n, weight=4.0, known=known),
-            f'best of {k}, any new 4-gram': curate(samples, n, weight=VARIETY_WEIGHT),
+            **{f'best of {k}, weight {w:g}': curate(samples, n, weight=w, known=known) for w in (2.0, 3.0, 4.0)},
+            f'best of {k}, any new 4-gram, weight 3': curate(samples, n, weight=3.0),
             f'best of {k}, any new 4-gram, weight 2': curate(samples, n, weight=2.0)}
     rows = {name: figures([s['text'] for s in docs], train, held, [s['logp_per_char'] for s in docs])
             for name, docs in sets.items()}

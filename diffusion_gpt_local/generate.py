@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_generate.ipynb #39604605
 from __future__ import annotations
-import heapq, math, unicodedata, warnings
+import heapq, math, random, unicodedata, warnings
 from dataclasses import dataclass, field
 import torch, torch.nn.functional as F
 from tqdm.auto import tqdm
@@ -14,10 +14,11 @@ from .runtime import autocast_dtype
 from .sampler import ReverseSettings, resolve_sampler, resolve_order, sample_ids
 
 # %% auto #0
-__all__ = ['VARIETY_SPAN', 'VARIETY_WEIGHT', 'LENGTH_BINS', 'split_documents', 'trim_tail', 'Prompt', 'prompt_ids', 'doc_offset',
-           'mean_doc_chars', 'max_doc_chars', 'StreamPlan', 'stream_plan', 'clean_text', 'Generation',
-           'sample_settings', 'reverse_settings', 'Settled', 'stream_pieces', 'piece_logp', 'align_steps',
-           'generate_samples', 'generate_documents', 'curate']
+__all__ = ['VARIETY_SPAN', 'VARIETY_WEIGHT', 'LENGTH_BINS', 'VARIETY_WEIGHTS', 'split_documents', 'trim_tail', 'Prompt',
+           'prompt_ids', 'doc_offset', 'mean_doc_chars', 'max_doc_chars', 'StreamPlan', 'stream_plan', 'clean_text',
+           'Generation', 'sample_settings', 'reverse_settings', 'Settled', 'stream_pieces', 'piece_logp', 'align_steps',
+           'generate_samples', 'generate_documents', 'curate', 'distinct4', 'corpus_variety', 'corpus_documents',
+           'curate_like_corpus']
 
 # %% ../nbs/13_generate.ipynb #76b3115a
 def split_documents(text:str,                 # a decoded sampled stream
@@ -188,6 +189,7 @@ class Generation:
     settings: dict = field(default_factory=dict)   # the reverse-process settings used (`sample_settings`)
     best_of: int = 1                    # curation: documents passed the filters per kept one (`curate`)
     passed_over: int = 0                # curation: documents that passed the filters but were not kept
+    variety_weight: float|None = None   # curation: the weight of the variety term it used (`curate_like_corpus`)
     @property
     def texts(self) -> list[str]: return [s['text'] for s in self.samples]
 
@@ -355,7 +357,9 @@ def generate_samples(lm,                          # a `LoadedModel`
     keep.fall_back(tails, want)
     bar.close()
     if sc.best_of > 1:
-        kept = curate(res.samples, n, known=None if novelty is None else novelty.found_grams(4))
+        if novelty is None: kept, res.variety_weight = curate(res.samples, n), VARIETY_WEIGHT   # no corpus at hand
+        else: kept, res.variety_weight = curate_like_corpus(res.samples, n, novelty.found_grams(4),
+                                                            corpus_documents(novelty.path), g.initial_seed())
         res.passed_over, res.samples = len(res.samples) - len(kept), kept
     res.network_calls_per_sample = rows / max(1, len(res.samples))
     return res
@@ -398,3 +402,46 @@ def curate(samples:list[dict],           # documents that passed the filters, in
         if runs & spans or not quota[band[now[1]]]: passed.append(now[1]); continue
         kept.append(now[1]); spans |= runs; seen |= grams[now[1]]; quota[band[now[1]]] -= 1
     return [samples[i] for i in sorted(kept + passed[:n - len(kept)])]
+
+# %% ../nbs/13_generate.ipynb #7620202e
+VARIETY_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)   # tried in turn by `curate_like_corpus`
+
+def distinct4(docs:list[str]) -> float:   # distinct over all character 4-grams (0 without any)
+    "The share of distinct character 4-grams among all those of `docs` (none crosses a document boundary)."
+    grams = [d[i:i + 4] for d in docs for i in range(len(d) - 3)]
+    return len(set(grams)) / len(grams) if grams else 0.0
+
+def corpus_variety(docs:list[str],   # the corpus's documents
+                   chars:int,        # characters to draw
+                   seed:int,         # seed of the draws
+                   draws:int=10,     # draws averaged
+                  ) -> float:        # the mean `distinct4`
+    "`distinct4` of corpus documents drawn at random up to `chars` characters (the last one cut), over `draws` draws."
+    out = []
+    for k in range(draws):
+        got, total = [], 0
+        for d in random.Random(seed * 1000 + k).sample(docs, len(docs)):
+            if total >= chars: break
+            got.append(d[:chars - total]); total += len(got[-1])
+        out.append(distinct4(got))
+    return sum(out) / len(out)
+
+def corpus_documents(path) -> list[str]:   # the corpus file; its documents (lines with text)
+    "The documents of a corpus file: its non-blank lines."
+    return [l for l in open(path, encoding='utf-8', errors='replace').read().splitlines() if l.strip()]
+
+def curate_like_corpus(samples:list[dict],  # documents that passed the filters, with `logp_per_char`
+                       n:int,               # documents to keep
+                       known,               # `known(text)`: its 4-grams found in the corpus (`curate`)
+                       corpus_docs:list[str],  # the corpus's documents: the variety to reach
+                       seed:int=0,          # seed of the corpus draws
+                       weights=VARIETY_WEIGHTS, # tried in turn
+                      ) -> tuple[list[dict], float]:   # the kept documents and the weight that kept them
+    "`curate` with the least of `weights` whose set's `distinct4` reaches the corpus's at the same length."
+    memo = {}
+    seen = lambda text: memo[text] if text in memo else memo.setdefault(text, known(text))
+    for w in weights:
+        kept = curate(samples, n, weight=w, known=seen)
+        texts = [s['text'] for s in kept]
+        if not corpus_docs or distinct4(texts) >= corpus_variety(corpus_docs, sum(map(len, texts)), seed): break
+    return kept, w
