@@ -370,7 +370,7 @@ def generate_documents(lm, n:int, sc:SampleConfig|None=None, seed:int|None=None,
 
 # %% ../nbs/13_generate.ipynb #8ca0ac3b
 VARIETY_SPAN = 32      # curation: no two kept documents share a run of this many characters
-VARIETY_WEIGHT = 3.0   # curation: what a document's share of 4-grams new to the set (and in the corpus) is worth, nats/char
+VARIETY_WEIGHT = 3.0   # curation without the corpus: what a document's share of 4-grams new to the set is worth, nats/char
 LENGTH_BINS = 10       # curation: each tenth of the candidates by length gives a tenth of the kept documents
 
 def _runs(text:str, span:int) -> set: return {text[i:i + span] for i in range(len(text) - span + 1)}
