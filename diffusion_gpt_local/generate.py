@@ -6,6 +6,7 @@
 from __future__ import annotations
 import heapq, math, random, unicodedata, warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 import torch, torch.nn.functional as F
 from tqdm.auto import tqdm
 from .config import DiffGPTError, SampleConfig
@@ -419,16 +420,16 @@ def corpus_variety(docs:list[str],   # the corpus's documents
     "`distinct4` of corpus documents drawn at random up to `chars` characters (the last one cut), over `draws` draws."
     out = []
     for k in range(draws):
-        got, total = [], 0
-        for d in random.Random(seed * 1000 + k).sample(docs, len(docs)):
-            if total >= chars: break
-            got.append(d[:chars - total]); total += len(got[-1])
+        rng, taken, got, total = random.Random(seed * 1000 + k), set(), [], 0
+        while total < chars and len(taken) < len(docs):          # without replacement, as many as it takes
+            if (i := rng.randrange(len(docs))) in taken: continue
+            taken.add(i); got.append(docs[i][:chars - total]); total += len(got[-1])
         out.append(distinct4(got))
     return sum(out) / len(out)
 
 def corpus_documents(path) -> list[str]:   # the corpus file; its documents (lines with text)
     "The documents of a corpus file: its non-blank lines."
-    return [l for l in open(path, encoding='utf-8', errors='replace').read().splitlines() if l.strip()]
+    return [l for l in Path(path).read_text(encoding='utf-8', errors='replace').splitlines() if l.strip()]
 
 def curate_like_corpus(samples:list[dict],  # documents that passed the filters, with `logp_per_char`
                        n:int,               # documents to keep
