@@ -224,7 +224,8 @@ def _prepare(name:str, a, world) -> tuple:
 def _row(name:str, ck:dict, out:Path, status:str) -> dict:
     m, fig = ck['metrics'], stored_bpc(ck['metrics'])         # an older checkpoint has only the doc-start figure
     from diffusion_gpt_local.report import flag_facts                   # lazily: the report imports this module
-    budget = m['budget']['share_s'] / 60 if m.get('budget') else None               # its share of a budget, minutes
+    b = m.get('budget')                              # its share of a budget, minutes of the machine (not the clock)
+    budget = b['share_s'] / b.get('jobs', 1) / 60 if b else None
     return dict(dataset=name, docs=ck['dataset']['docs'], params=m.get('params'), budget=budget, steps=m['steps'],
                 minutes=m['seconds'] / 60, **fig,
                 se=m['val_bpc_se'] if fig['bpc'] is not None else None, status=status, model=str(out),
@@ -269,7 +270,9 @@ def _stored_plan(out:Path, share:float|None, force:bool) -> tuple:
 def _plan_line(name:str, cfg, plan:dict) -> str:
     "The line that says what a budget's share bought: the model, the step time measured, the steps, the deadline."
     m, t = cfg.model, cfg.train
-    return (f"{name}: budget share {plan['share_s'] / 60:.1f} of {plan['budget_s'] / 60:.1f} min: model "
+    jobs = plan.get('jobs', 1)                       # side by side: a share of the machine for `jobs` times as long
+    clock = f" ({plan['share_s'] / 60:.1f} min of the clock, {jobs} side by side)" if jobs > 1 else ''
+    return (f"{name}: budget share {plan['share_s'] / jobs / 60:.1f} of {plan['budget_s'] / 60:.1f} min{clock}: model "
             f"{m.n_layer}x{m.n_embd} ({plan['params']:,} parameters), {1000 * plan['step_s']:.0f} ms a step measured, "
             f"{t.max_iters:,} steps, deadline {t.max_minutes:.2f} min of training")
 
