@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_generate.ipynb #39604605
 from __future__ import annotations
-import heapq, math, random, unicodedata, warnings
+import functools, heapq, math, random, unicodedata, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch, torch.nn.functional as F
@@ -439,8 +439,7 @@ def curate_like_corpus(samples:list[dict],  # documents that passed the filters,
                        weights=VARIETY_WEIGHTS, # tried in turn
                       ) -> tuple[list[dict], float]:   # the kept documents and the weight that kept them
     "`curate` with the least of `weights` whose set's `distinct4` reaches the corpus's at the same length."
-    memo = {}
-    seen = lambda text: memo[text] if text in memo else memo.setdefault(text, known(text))
+    seen = functools.cache(known)                                     # each document's once, for every weight
     for w in weights:
         kept = curate(samples, n, weight=w, known=seen)
         texts = [s['text'] for s in kept]

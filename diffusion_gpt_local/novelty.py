@@ -78,6 +78,12 @@ class NoveltyIndex:
         return distinct_sorted(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint64)
 
     def _occurs(self, s:str) -> bool: return self._mm.find(s.encode('utf-8')) >= 0
+    def close(self):   # release the corpus file (before deleting it: Windows will not delete an open file)
+        "Close the mapped corpus file; the index answers nothing after."
+        if self._mm: self._mm.close()
+        self._f.close()
+    def __enter__(self): return self
+    def __exit__(self, *exc): self.close()
     def __repr__(self): return f"NoveltyIndex({str(self.path)!r}, k={self.k}, {len(self.hashes):,} distinct windows)"
 
 # %% ../nbs/14_novelty.ipynb #8401e3c3

@@ -329,10 +329,8 @@ def heldout_copies(corpus_file:Path|None,  # the corpus file the checkpoint name
     held = random.Random(seed).sample(held, min(max_docs, len(held)))
     with tempfile.TemporaryDirectory() as d:
         (f := Path(d)/'train.txt').write_text('\n'.join(train) + '\n', encoding='utf-8')
-        idx = NoveltyIndex(f, min(12, copy_chars))
-        share = sum(idx.longest_copy(h) >= copy_chars for h in held) / len(held)
-        idx._mm.close() if idx._mm else None; idx._f.close()        # before the folder goes (Windows)
-    return share
+        with NoveltyIndex(f, min(12, copy_chars)) as idx:              # closed before the folder goes
+            return sum(idx.longest_copy(h) >= copy_chars for h in held) / len(held)
 
 def corpus_copies(records:list[dict]|None, # the samples' records (`longest_copy`, `novelty_k`, `text`)
                   corpus_file:Path|None,   # the corpus file the checkpoint names
