@@ -18,6 +18,11 @@ fixed held-out windows, the best weights kept and scored; the selection uses hel
 
 Each run appends one JSON line to `--out` as it finishes (a sweep can be stopped and continued; runs already there are
 skipped); the table and the plot (`--plot`) are drawn from that file.
+
+`--curve N` also scores the model at every N-th of its run (the stream figure on `--curve-windows` held-out windows,
+2 draws of t for diffusion; the CPU time of those scorings is not counted): the curve of ONE run planned for its whole
+budget, so a point at a tenth of the run is the model under a learning rate not yet decayed -- a run planned for that
+shorter budget would do at least as well. It shows the shape and where two kinds' curves cross, not each budget's best.
 """
 import os
 os.environ.setdefault('OMP_NUM_THREADS', '1')
@@ -27,7 +32,8 @@ import torch
 from diffusion_gpt_local.config import load_config
 from diffusion_gpt_local.data import load_corpus
 from diffusion_gpt_local.trainer import train
-from diffusion_gpt_local import baseline
+from diffusion_gpt_local.evaluate import heldout_bpc
+from diffusion_gpt_local import baseline, trainer
 from diffusion_gpt_local.baseline import train_ar, ar_heldout_bpc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,6 +80,36 @@ def ar_early_stopping(cfg, corpus, every:int):
         if loss < best['loss']: best.update(loss=loss, state=copy.deepcopy(model.state_dict()), step=step)
     return cb, best, lambda: setattr(baseline, 'make_optimizer', real)
 
+def catch_model(kind:str):
+    "Catch the model the trainer of `kind` builds: (list of (model, graph, noise), undo)."
+    caught = []
+    if kind == 'ar':
+        real, mod, name = baseline.make_optimizer, baseline, 'make_optimizer'
+        def spy(model, *args, **kw): caught.append((model, None, None)); return real(model, *args, **kw)
+    else:
+        real, mod, name = trainer.start_run, trainer, 'start_run'
+        def spy(*args, **kw): run = real(*args, **kw); caught.append((run.model, run.graph, run.noise)); return run
+    setattr(mod, name, spy)
+    return caught, lambda: setattr(mod, name, real)
+
+def curve_callback(kind:str, cfg, corpus, every:int, windows:int):
+    "A callback scoring the model every `every` steps: (callback, points [step, CPU s so far, bpc], CPU s it took, undo)."
+    caught, undo = catch_model(kind)
+    points, spent = [], [0.0]
+    wcfg = copy.deepcopy(cfg); wcfg.train.eval_windows = windows
+    def cb(step, rec):
+        if step % every and step != cfg.train.max_iters: return
+        t0 = time.process_time()
+        model, graph, noise = caught[-1]
+        was = model.training; model.eval()
+        with torch.no_grad():
+            ev = ar_heldout_bpc(model, corpus.heldout, wcfg)[0] if kind == 'ar' else \
+                 heldout_bpc(model, graph, noise, corpus.heldout, cfg, max_windows=windows, t_samples=2)[0]
+        model.train(was)
+        points.append([step, t0 - spent[0], round(ev['bpc'], 4)])   # CPU clock less the scorings before
+        spent[0] += time.process_time() - t0
+    return cb, points, spent, undo
+
 def one_run(kind:str, size:str, minutes:float, a) -> dict:
     "Probe, plan, train and score one model; its row."
     over = [*KINDS[kind], *size_overrides(size)]
@@ -83,18 +119,33 @@ def one_run(kind:str, size:str, minutes:float, a) -> dict:
     steps = max(20, int(minutes * 60 / sec))
     cfg = load_config(a.config, overrides=[*base, f'train.max_iters={steps}',
                                            f'train.eval_interval={max(1, steps // 4)}', 'train.eval_iters=4'])
-    cb, best, undo = ar_early_stopping(cfg, a.corpus_obj, max(1, steps // 10)) if kind == 'ar' else (None, None, None)
-    try: m, cpu_steps, cpu_after, res = cpu_run(kind, cfg, a.corpus_obj, cb)
+    cbs, undos, curve = [], [], None
+    if kind == 'ar':
+        cb, best, undo = ar_early_stopping(cfg, a.corpus_obj, max(1, steps // 10)); cbs.append(cb); undos.append(undo)
+    if a.curve:
+        cb, curve, spent, undo = curve_callback(kind, cfg, a.corpus_obj, max(1, steps // a.curve), a.curve_windows)
+        cbs.append(cb); undos.append(undo)
+    t_start = time.process_time()
+    try: m, cpu_steps, cpu_after, res = cpu_run(kind, cfg, a.corpus_obj, lambda s, r: [f(s, r) for f in cbs])
     finally:
-        if undo: undo()
+        for undo in undos: undo()
+    if curve:              # CPU minutes of training at each point; the steps' total without the scorings before the last
+        for pt in curve: pt[1] = round((pt[1] - t_start) / 60, 3)
+        cpu_steps = curve[-1][1] * 60 if curve[-1][0] == m['steps'] else cpu_steps
     row = dict(corpus=a.corpus_obj.name, kind=kind, size=size, params=m['params'], budget_min=minutes,
                step_cpu_s=round(sec, 4), steps=m['steps'], cpu_min=round(cpu_steps / 60, 3),
-               after_s=round(cpu_after, 1), bpc=round(m['val_bpc'], 4), se=round(m['val_bpc_se'], 4))
+               after_s=round(cpu_after, 1), bpc=round(m['val_bpc'], 4), se=round(m['val_bpc_se'], 4),
+               **(dict(curve=curve, curve_windows=a.curve_windows) if curve else {}))
     if kind == 'ar':
+        row['dropout'] = a.ar_dropout
         res.model.load_state_dict(best['state'])
         ev, _ = ar_heldout_bpc(res.model.eval(), a.corpus_obj.heldout, cfg)
         row.update(last_bpc=row['bpc'], bpc=round(ev['bpc'], 4), se=round(ev['se'], 4), best_step=best['step'])
     return row
+
+def run_key(r:dict) -> tuple:
+    "What tells runs apart: corpus, kind, size, budget, and the baseline's dropout."
+    return r['corpus'], r['kind'], r['size'], r['budget_min'], r.get('dropout', 0.0) if r['kind'] == 'ar' else None
 
 def plot(rows:list, path:Path):
     "Bits/char against CPU minutes: one panel per corpus, one line per kind and size."
@@ -137,6 +188,8 @@ def main():
     p.add_argument('--kinds', nargs='+', default=list(KINDS), choices=list(KINDS))
     p.add_argument('--ar-wd', type=float, default=0.1, help='the baseline\'s weight decay')
     p.add_argument('--ar-dropout', type=float, default=0.0, help='the baseline\'s dropout')
+    p.add_argument('--curve', type=int, default=0, help='score each run at every N-th of it too (0: only at the end)')
+    p.add_argument('--curve-windows', type=int, default=64, help='held-out windows of each curve point')
     p.add_argument('--only', nargs='*', default=[], help='KIND:SIZE pairs to run (default: every kind x size)')
     p.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE')
     p.add_argument('--out', default=str(ROOT/'bench'/'results'/'budget_sweep.jsonl'))
@@ -157,8 +210,8 @@ def main():
                 for kind in a.kinds:
                     for size in a.sizes:
                         if a.only and f'{kind}:{size}' not in a.only: continue
-                        key = (a.corpus_obj.name, kind, size, minutes)
-                        if any((r['corpus'], r['kind'], r['size'], r['budget_min']) == key for r in rows): continue
+                        key = (a.corpus_obj.name, kind, size, minutes, a.ar_dropout if kind == 'ar' else None)
+                        if any(run_key(r) == key for r in rows): continue
                         row = one_run(kind, size, minutes, a)
                         rows.append(row); print(json.dumps(row), flush=True)
                         out.parent.mkdir(parents=True, exist_ok=True)
