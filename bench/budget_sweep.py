@@ -154,27 +154,29 @@ def plot(rows:list, path:Path):
     corpora = sorted({r['corpus'] for r in rows})
     fig, axes = plt.subplots(1, len(corpora), figsize=(6.5 * len(corpora), 4.2), squeeze=False)
     for ax, c in zip(axes[0], corpora):
-        lines = sorted({(r['kind'], r['size']) for r in rows if r['corpus'] == c})
-        for kind, size in lines:
-            pts = sorted((r['cpu_min'], r['bpc'], r['se']) for r in rows if (r['corpus'], r['kind'], r['size'])
-                         == (c, kind, size))
+        for kind, size, drop in sorted({run_key(r)[1:3] + run_key(r)[4:] for r in rows if r['corpus'] == c},
+                                       key=str):
+            mine = [r for r in rows if r['corpus'] == c and (run_key(r)[1:3] + run_key(r)[4:]) == (kind, size, drop)]
+            pts = sorted((r['cpu_min'], r['bpc'], r['se']) for r in mine)
             x, y, e = zip(*pts)
             style = dict(block='o-', whole='s--', ar='^:')[kind]
-            ax.errorbar(x, y, yerr=e, fmt=style, ms=4, capsize=2,
-                        label=f"{kind} {size} ({_params(rows, c, kind, size)})")
+            label = f"{kind} {size} ({mine[0]['params'] / 1e6:.2f} M){f', dropout {drop:g}' if drop else ''}"
+            line = ax.errorbar(x, y, yerr=e, fmt=style, ms=4, capsize=2, label=label)
+            for r in mine:          # the run's own curve (scored along one run planned for its budget)
+                if r.get('curve'):
+                    cx, cy = zip(*[(m, b) for _, m, b in r['curve']])
+                    ax.plot(cx, cy, style[1:], lw=.8, alpha=.5, color=line[0].get_color())
         ax.set_xlabel('CPU minutes of training (one thread)'); ax.set_ylabel('held-out bits/char (stream)')
-        ax.set_xlim(left=0); ax.set_title(c, fontsize=10); ax.grid(alpha=.3); ax.legend(fontsize=7)
+        ax.set_xlim(left=0); ax.set_title(c, fontsize=10); ax.grid(alpha=.3)
+        ax.set_yscale('log'); ax.legend(fontsize=7)
     fig.tight_layout(); path.parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=110)
-
-def _params(rows, c, kind, size) -> str:
-    p = next(r['params'] for r in rows if (r['corpus'], r['kind'], r['size']) == (c, kind, size))
-    return f"{p / 1e6:.2f} M"
 
 def table(rows:list):
     print(f"{'corpus':16s} {'kind':6s} {'size':7s} {'params':>8s} {'budget':>6s} {'steps':>6s} {'s/step':>7s} "
           f"{'CPU min':>7s} {'after s':>7s} {'bits/char':>16s}")
-    for r in sorted(rows, key=lambda r: (r['corpus'], r['kind'], r['size'], r['budget_min'])):
-        extra = f"  (best step {r['best_step']}, last {r['last_bpc']:.4f})" if r['kind'] == 'ar' else ''
+    for r in sorted(rows, key=lambda r: (*run_key(r)[:3], run_key(r)[4] or 0, r['budget_min'])):
+        extra = (f"  (dropout {r.get('dropout', 0.0):g}, best step {r['best_step']}, last {r['last_bpc']:.4f})"
+                 if r['kind'] == 'ar' else '')
         print(f"{r['corpus']:16s} {r['kind']:6s} {r['size']:7s} {r['params']:8,d} {r['budget_min']:6g} "
               f"{r['steps']:6,d} {r['step_cpu_s']:7.3f} {r['cpu_min']:7.2f} {r['after_s']:7.1f} "
               f"{r['bpc']:8.4f} ± {r['se']:.4f}{extra}")
