@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from diffusion_gpt_local.checkpoint import model_from_checkpoint
 from diffusion_gpt_local.cli import novelty_for
-from diffusion_gpt_local.generate import generate_samples, curate, curate_like_corpus, corpus_documents
+from diffusion_gpt_local.data import file_documents
+from diffusion_gpt_local.generate import generate_samples, curate, curate_like_corpus
 from diffusion_gpt_local.novelty import NoveltyIndex
 from diffusion_gpt_local.report import distinct_ngrams, readability, split_sample, words
 
@@ -91,7 +92,7 @@ def one_model(path: Path, n: int, k: int, reuse: bool, seed: int | None = None) 
     train, held = split_sample(Path(pool['corpus']), pool['seed'], pool['val_fraction'])
     ref = random.Random(0).sample(held, min(n, len(held)))
     known = NoveltyIndex(Path(pool['corpus'])).found_grams(4)          # what --best-of counts as variety
-    kept, weight = curate_like_corpus(samples, n, known, corpus_documents(Path(pool['corpus'])),
+    kept, weight = curate_like_corpus(samples, n, known, file_documents(Path(pool['corpus'])),
                                       pool['seed'] if seed is None else seed)     # what --best-of keeps
     sets = {'best of 1': samples[:n], f'best of {k} (weight {weight:g})': kept,
             f'best of {k}, likelihood alone': curate(samples, n, weight=0),

@@ -16,9 +16,9 @@ from .config import DiffGPTError, DataConfig, check_file
 from .tokenizer import CharTokenizer
 
 # %% auto #0
-__all__ = ['BOM', 'CHUNK_BYTES', 'CACHE_VERSION', 'iter_documents', 'CorpusStats', 'scan_corpus', 'split_hash', 'validation_mask',
-           'file_sha256', 'cache_key', 'fresh_mode', 'build_cache', 'Split', 'window_starts', 'Corpus', 'load_corpus',
-           'doc_lengths', 'pow2_histogram', 'doc_length_stats']
+__all__ = ['BOM', 'CHUNK_BYTES', 'CACHE_VERSION', 'iter_documents', 'file_documents', 'CorpusStats', 'scan_corpus', 'split_hash',
+           'validation_mask', 'file_sha256', 'cache_key', 'fresh_mode', 'build_cache', 'Split', 'window_starts',
+           'Corpus', 'load_corpus', 'doc_lengths', 'pow2_histogram', 'doc_length_stats']
 
 # %% ../nbs/02_data.ipynb #3d53091b
 BOM = b'\xef\xbb\xbf'    # UTF-8's byte-order mark, dropped from the start of a corpus
@@ -46,6 +46,11 @@ def iter_documents(path:Path,    # the corpus file
             except UnicodeDecodeError as e: raise _utf8_error(path, i, e.start + 1) from None
             line = line.rstrip('\r\n')
             if line.strip(): yield i, line
+
+def file_documents(path:Path,     # the corpus file
+                  ) -> list[str]: # its documents, in file order
+    "All documents of corpus `path` as training reads them: its non-blank lines, without line endings."
+    return [text for _, text in iter_documents(path)]
 
 # %% ../nbs/02_data.ipynb #3da23712
 CHUNK_BYTES = 4 << 20    # bytes per read; a piece needs ~20x this in temporaries while it is scanned

@@ -10,6 +10,7 @@ from pathlib import Path
 import torch, torch.nn.functional as F
 from tqdm.auto import tqdm
 from .config import DiffGPTError, SampleConfig
+from .data import file_documents
 from .tokenizer import SEP
 from .runtime import autocast_dtype
 from .sampler import ReverseSettings, resolve_sampler, resolve_order, sample_ids
@@ -18,7 +19,7 @@ from .sampler import ReverseSettings, resolve_sampler, resolve_order, sample_ids
 __all__ = ['VARIETY_SPAN', 'VARIETY_WEIGHT', 'LENGTH_BINS', 'VARIETY_WEIGHTS', 'split_documents', 'trim_tail', 'Prompt',
            'prompt_ids', 'doc_offset', 'mean_doc_chars', 'max_doc_chars', 'StreamPlan', 'stream_plan', 'clean_text',
            'Generation', 'sample_settings', 'reverse_settings', 'Settled', 'stream_pieces', 'piece_logp', 'align_steps',
-           'generate_samples', 'generate_documents', 'curate', 'distinct4', 'corpus_variety', 'corpus_documents',
+           'generate_samples', 'generate_documents', 'curate', 'distinct_ngrams', 'corpus_variety',
            'curate_like_corpus']
 
 # %% ../nbs/13_generate.ipynb #76b3115a
@@ -360,7 +361,7 @@ def generate_samples(lm,                          # a `LoadedModel`
     if sc.best_of > 1:
         if novelty is None: kept, res.variety_weight = curate(res.samples, n), VARIETY_WEIGHT   # no corpus at hand
         else: kept, res.variety_weight = curate_like_corpus(res.samples, n, novelty.found_grams(4),
-                                                            corpus_documents(novelty.path), g.initial_seed())
+                                                            file_documents(novelty.path), g.initial_seed())
         res.passed_over, res.samples = len(res.samples) - len(kept), kept
     res.network_calls_per_sample = rows / max(1, len(res.samples))
     return res
@@ -407,29 +408,27 @@ def curate(samples:list[dict],           # documents that passed the filters, in
 # %% ../nbs/13_generate.ipynb #7620202e
 VARIETY_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)   # tried in turn by `curate_like_corpus`
 
-def distinct4(docs:list[str]) -> float:   # distinct over all character 4-grams (0 without any)
-    "The share of distinct character 4-grams among all those of `docs` (none crosses a document boundary)."
-    grams = [d[i:i + 4] for d in docs for i in range(len(d) - 3)]
-    return len(set(grams)) / len(grams) if grams else 0.0
+def distinct_ngrams(docs:list[str], # documents
+                    n:int=4,         # characters per n-gram
+                   ) -> float:       # distinct over all; nan without any n-gram
+    "Distinct character `n`-grams over all character `n`-grams of `docs` (none crosses a document boundary)."
+    grams = [d[i:i + n] for d in docs for i in range(len(d) - n + 1)]
+    return len(set(grams)) / len(grams) if grams else math.nan
 
 def corpus_variety(docs:list[str],   # the corpus's documents
                    chars:int,        # characters to draw
                    seed:int,         # seed of the draws
                    draws:int=10,     # draws averaged
-                  ) -> float:        # the mean `distinct4`
-    "`distinct4` of corpus documents drawn at random up to `chars` characters (the last one cut), over `draws` draws."
+                  ) -> float:        # the mean distinct 4-grams
+    "`distinct_ngrams` of corpus documents drawn at random up to `chars` characters (the last cut), over `draws` draws."
     out = []
     for k in range(draws):
         rng, taken, got, total = random.Random(seed * 1000 + k), set(), [], 0
         while total < chars and len(taken) < len(docs):          # without replacement, as many as it takes
             if (i := rng.randrange(len(docs))) in taken: continue
             taken.add(i); got.append(docs[i][:chars - total]); total += len(got[-1])
-        out.append(distinct4(got))
+        out.append(distinct_ngrams(got, 4))
     return sum(out) / len(out)
-
-def corpus_documents(path) -> list[str]:   # the corpus file; its documents (lines with text)
-    "The documents of a corpus file: its non-blank lines."
-    return [l for l in Path(path).read_text(encoding='utf-8', errors='replace').splitlines() if l.strip()]
 
 def curate_like_corpus(samples:list[dict],  # documents that passed the filters, with `logp_per_char`
                        n:int,               # documents to keep
@@ -438,10 +437,11 @@ def curate_like_corpus(samples:list[dict],  # documents that passed the filters,
                        seed:int=0,          # seed of the corpus draws
                        weights=VARIETY_WEIGHTS, # tried in turn
                       ) -> tuple[list[dict], float]:   # the kept documents and the weight that kept them
-    "`curate` with the least of `weights` whose set's `distinct4` reaches the corpus's at the same length."
+    "`curate` with the least of `weights` whose set's distinct 4-grams reach the corpus's at the same length."
     seen = functools.cache(known)                                     # each document's once, for every weight
     for w in weights:
         kept = curate(samples, n, weight=w, known=seen)
         texts = [s['text'] for s in kept]
-        if not corpus_docs or distinct4(texts) >= corpus_variety(corpus_docs, sum(map(len, texts)), seed): break
+        if not corpus_docs or not distinct_ngrams(texts, 4) < corpus_variety(corpus_docs, sum(map(len, texts)), seed):
+            break                                                     # reached (or nothing to count: weight 0)
     return kept, w

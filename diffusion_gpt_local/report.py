@@ -10,7 +10,8 @@ from pathlib import Path
 from . import __version__
 from .config import Config, DiffGPTError, load_config
 from .checkpoint import check_output, load_checkpoint, write_text
-from .data import pow2_histogram, validation_mask
+from .data import file_documents, pow2_histogram, validation_mask
+from .generate import distinct_ngrams
 from .evaluate import stored_bpc
 from .trainer import HELDOUT_MIN_DOCS, heldout_note, draw_history
 from .cli import _Parser, run_cli
@@ -18,13 +19,13 @@ from .novelty import NoveltyIndex
 
 # %% auto #0
 __all__ = ['COPY_MAX_SHARE', 'COPY_MARGIN', 'LENGTH_RATIO', 'WORDS_MIN_RATIO', 'WORDS_MIN_REFERENCE', 'BPC_MAX_RATIO',
-           'BPC_MIN_MODELS', 'FLAG_HELP', 'char_mix', 'distinct_ngrams', 'distinct_word_ngrams', 'style_stats',
-           'corpus_sample', 'read_samples', 'copy_stats', 'compare_style', 'length_stats', 'sample_lengths',
-           'cover_edges', 'length_counts', 'file_documents', 'file_doc_lengths', 'length_histogram', 'corpus_lengths',
-           'length_panel_png', 'length_fidelity', 'words', 'word_share', 'split_sample', 'readability',
-           'corpus_readability', 'heldout_copies', 'corpus_copies', 'Flag', 'flag_facts', 'model_flags', 'unchecked',
-           'add_flags', 'flags_legend', 'checkpoint_facts', 'loss_curve_png', 'model_entry', 'stat_panel_png',
-           'comparison_panels', 'png_data_uri', 'report_html', 'write_report', 'report_parser', 'report_main']
+           'BPC_MIN_MODELS', 'FLAG_HELP', 'char_mix', 'distinct_word_ngrams', 'style_stats', 'corpus_sample',
+           'read_samples', 'copy_stats', 'compare_style', 'length_stats', 'sample_lengths', 'cover_edges',
+           'length_counts', 'file_doc_lengths', 'length_histogram', 'corpus_lengths', 'length_panel_png',
+           'length_fidelity', 'words', 'word_share', 'split_sample', 'readability', 'corpus_readability',
+           'heldout_copies', 'corpus_copies', 'Flag', 'flag_facts', 'model_flags', 'unchecked', 'add_flags',
+           'flags_legend', 'checkpoint_facts', 'loss_curve_png', 'model_entry', 'stat_panel_png', 'comparison_panels',
+           'png_data_uri', 'report_html', 'write_report', 'report_parser', 'report_main']
 
 # %% ../nbs/19_report.ipynb #e1ae0b1d
 def char_mix(docs:list[str], # documents
@@ -44,13 +45,6 @@ def char_mix(docs:list[str], # documents
     return out
 
 # %% ../nbs/19_report.ipynb #a1f955f7
-def distinct_ngrams(docs:list[str], # documents
-                    n:int=4,         # characters per n-gram
-                   ) -> float:       # distinct over all; nan without any n-gram
-    "Distinct character `n`-grams over all character `n`-grams of `docs` (none crosses a document boundary)."
-    grams = [d[i:i + n] for d in docs for i in range(len(d) - n + 1)]
-    return len(set(grams)) / len(grams) if grams else math.nan
-
 def distinct_word_ngrams(docs:list[str], # documents
                          n:int=2,         # words per n-gram
                         ) -> float:       # distinct over all; nan without any n-gram
@@ -165,13 +159,6 @@ def length_counts(lengths:list[int], # document lengths
     return counts
 
 # %% ../nbs/19_report.ipynb #a3c43b99
-def file_documents(path:Path, # the corpus file, one document per line
-                  ) -> list[str]: # its documents, in file order
-    "All documents of corpus `path`: its non-blank lines, without line endings, as training reads them."
-    with open(path, 'rb') as f:
-        lines = (raw.decode('utf-8', errors='replace').rstrip('\r\n') for raw in f)
-        return [line for line in lines if line.strip()]
-
 def file_doc_lengths(path:Path, # the corpus file, one document per line
                     ) -> list[int]: # the length of each of its documents, in characters
     "The lengths of all documents of corpus `path` (`file_documents`)."
