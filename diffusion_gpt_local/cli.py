@@ -457,13 +457,29 @@ def train_in_turn(names:list[str],          # the datasets
 
 
 # %% ../nbs/16_cli.ipynb #7c75fedb
-def _worker_start(threads:int):   # threads of this worker
-    "A worker of `train_side_by_side`: its own process group (signals come from the command, once) and its threads."
-    os.setpgrp(); use_threads(threads)
+_BUSY = False    # in a worker process of `train_side_by_side`: a dataset is being trained
 
-def _signal_workers(ex, signum:int):
-    for pid in list(getattr(ex, '_processes', None) or {}):
-        with contextlib.suppress(ProcessLookupError): os.kill(pid, signum)
+def _worker_signal(signum, frame):
+    "A worker's SIGINT/SIGTERM outside the training loop: stop the job being set up; an idle worker has none."
+    if _BUSY: raise KeyboardInterrupt      # idle, dying would break the pool and kill the workers still training
+
+def _worker_start(threads:int,   # threads of this worker
+                  pids):         # a queue it puts its process id on
+    "A worker of `train_side_by_side`: its own process group (signals come from the command, once), its id told."
+    os.setpgrp(); pids.put(os.getpid()); use_threads(threads)
+    for s in (signal.SIGINT, signal.SIGTERM): signal.signal(s, _worker_signal)
+
+def _worker_job(fn, *args):
+    "`fn(*args)` in a worker, marked busy while it runs."
+    global _BUSY
+    _BUSY = True
+    try: return fn(*args)
+    finally: _BUSY = False
+
+def _signal_workers(pids, signum:int):
+    "Send `signum` to each worker that told `pids` its id since the last call: once each, however often called."
+    while not pids.empty():
+        with contextlib.suppress(ProcessLookupError): os.kill(pids.get(), signum)
 
 def side_by_side_shares(shares:list,   # each dataset's share of the budget in turn, seconds (None: no budget)
                         jobs:int,       # datasets at once
@@ -484,13 +500,14 @@ def train_side_by_side(names:list[str],        # the datasets
     rows, errors, todo = {}, [], list(names)
     from diffusion_gpt_local import cli          # the workers import the package's functions (also from a notebook)
     ctx = multiprocessing.get_context('spawn')                     # fork is unsafe once torch's threads exist
-    with StopSignals() as stop, ProcessPoolExecutor(jobs, ctx, cli._worker_start, (threads,)) as ex:
-        running, told = {}, False
+    pids, running = ctx.SimpleQueue(), {}
+    with StopSignals() as stop, ProcessPoolExecutor(jobs, ctx, cli._worker_start, (threads, pids)) as ex:
         while running or (todo and not stop.signum):
             while todo and len(running) < jobs and not stop.signum:
-                name = todo.pop(0); running[ex.submit(cli.train_one, name, quiet, wall[name], jobs)] = name
+                name = todo.pop(0)
+                running[ex.submit(cli._worker_job, cli.train_one, name, quiet, wall[name], jobs)] = name
             done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
-            if stop.signum and not told: _signal_workers(ex, stop.signum); told = True
+            if stop.signum: _signal_workers(pids, stop.signum)      # a worker started since is told too
             for f in done:
                 name, e = running.pop(f), f.exception()
                 if e is None: rows[name] = r = f.result()
