@@ -17,6 +17,7 @@ documents' length: the mean over 5 draws of held-out documents), mean length in 
     OMP_NUM_THREADS=1 python bench/curation.py --models bench/results/curation/models          # every model there
     OMP_NUM_THREADS=1 python bench/curation.py --models M --names kjv_verses --samples 100 --best-of 4
     python bench/curation.py --models M --reuse            # analyse the pools written before, generate nothing
+    python bench/curation.py --models M --pooled           # the three pools (seeds: the checkpoint's, 1, 2) together
     OMP_NUM_THREADS=1 python bench/curation.py --models M --seed 1      # another pool: the sampler's seed 1
 
 Pools go to bench/results/curation/pool_NAME.json, the table to bench/results/curation/curation.json.
@@ -106,6 +107,23 @@ def one_model(path: Path, n: int, k: int, reuse: bool, seed: int | None = None) 
     return dict(model=path.stem, pool=len(samples), seconds=pool['seconds'], settings=pool['settings'], rows=rows,
                 spearman_len_score=spearman(lens, scores))
 
+def pooled(path: Path, n: int, k: int, seeds: list) -> dict:
+    "Best of 1 and best of K over several pools written before, taken together: readability, its SE, the difference."
+    sets, train = {'best of 1': [], f'best of {k}': []}, None
+    for seed in seeds:
+        pool = pool_for(path, n, k, True, seed)
+        if train is None:
+            train, held = split_sample(Path(pool['corpus']), pool['seed'], pool['val_fraction'])
+            known = NoveltyIndex(Path(pool['corpus'])).found_grams(4)
+            docs = file_documents(Path(pool['corpus']))
+        kept, _ = curate_like_corpus(pool['samples'], n, known, docs, pool['seed'] if seed is None else seed)
+        sets['best of 1'] += [s['text'] for s in pool['samples'][:n]]
+        sets[f'best of {k}'] += [s['text'] for s in kept]
+    vocab = {w for d in train for w in words(d)}
+    out = {name: (readability(docs, train, held)['samples'], readability_se(docs, vocab)) for name, docs in sets.items()}
+    (r1, e1), (rk, ek) = out.values()
+    return dict(sets=out, diff=rk - r1, diff_se=(e1 ** 2 + ek ** 2) ** 0.5, documents=len(sets['best of 1']))
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--models', default=str(OUT/'models'), help='folder of checkpoints (default: %(default)s)')
@@ -114,7 +132,15 @@ def main():
     p.add_argument('--best-of', type=int, default=4)
     p.add_argument('--reuse', action='store_true', help='analyse the pools written before')
     p.add_argument('--seed', type=int, default=None, help="the sampler's seed (default: the checkpoint's)")
+    p.add_argument('--pooled', action='store_true',
+                   help="the pools of the checkpoint's seed, --seed 1 and --seed 2 (written before) taken together")
     a = p.parse_args()
+    if a.pooled:
+        for name in a.names:
+            r = pooled(Path(a.models)/f'{name}.pt', a.samples, a.best_of, [None, 1, 2])
+            sets = ', '.join(f"{k} {v[0]:.3f} ± {v[1]:.3f}" for k, v in r['sets'].items())
+            print(f"{name}: {r['documents']} documents each: {sets}; difference {r['diff']:+.3f} ± {r['diff_se']:.3f}")
+        return
     results = []
     for name in a.names:
         path = Path(a.models)/f'{name}.pt'
