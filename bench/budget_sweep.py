@@ -62,35 +62,33 @@ def step_seconds(kind:str, a, base:list) -> float:
            for n in (10, 40)]
     return (cpu[1] - cpu[0]) / 30
 
-def ar_early_stopping(cfg, corpus, every:int):
-    "A callback validating the baseline every `every` steps on fixed held-out windows, keeping its best weights."
-    holder, best = [], dict(loss=float('inf'), state=None, step=0)
-    real = baseline.make_optimizer
-    def capture(model, *args, **kw):          # train_ar builds its model inside: catch it where the optimizer is made
-        holder.append(model); return real(model, *args, **kw)
-    baseline.make_optimizer = capture
-    g = torch.Generator().manual_seed(cfg.seed + 1)
-    val = [corpus.heldout.batch(cfg.train.batch_size, cfg.model.block_size, g, cfg.data.windows,
-                                cfg.data.doc_start_share) for _ in range(8)]
-    def cb(step, rec):
-        if step % every and step != cfg.train.max_iters: return
-        model = holder[-1]; model.eval()
-        with torch.no_grad(): loss = sum(model.nll(x).mean().item() for x in val) / len(val)
-        model.train()
-        if loss < best['loss']: best.update(loss=loss, state=copy.deepcopy(model.state_dict()), step=step)
-    return cb, best, lambda: setattr(baseline, 'make_optimizer', real)
-
 def catch_model(kind:str):
     "Catch the model the trainer of `kind` builds: (list of (model, graph, noise), undo)."
     caught = []
     if kind == 'ar':
         real, mod, name = baseline.make_optimizer, baseline, 'make_optimizer'
-        def spy(model, *args, **kw): caught.append((model, None, None)); return real(model, *args, **kw)
+        def spy(model, *args, **kw):   # train_ar builds its model inside: caught where its optimizer is made
+            caught.append((model, None, None)); return real(model, *args, **kw)
     else:
         real, mod, name = trainer.start_run, trainer, 'start_run'
         def spy(*args, **kw): run = real(*args, **kw); caught.append((run.model, run.graph, run.noise)); return run
     setattr(mod, name, spy)
     return caught, lambda: setattr(mod, name, real)
+
+def ar_early_stopping(cfg, corpus, every:int):
+    "A callback validating the baseline every `every` steps on fixed held-out windows, keeping its best weights."
+    caught, undo = catch_model('ar')
+    best = dict(loss=float('inf'), state=None, step=0)
+    g = torch.Generator().manual_seed(cfg.seed + 1)
+    val = [corpus.heldout.batch(cfg.train.batch_size, cfg.model.block_size, g, cfg.data.windows,
+                                cfg.data.doc_start_share) for _ in range(8)]
+    def cb(step, rec):
+        if step % every and step != cfg.train.max_iters: return
+        model = caught[-1][0]; model.eval()
+        with torch.no_grad(): loss = sum(model.nll(x).mean().item() for x in val) / len(val)
+        model.train()
+        if loss < best['loss']: best.update(loss=loss, state=copy.deepcopy(model.state_dict()), step=step)
+    return cb, best, undo
 
 def curve_callback(kind:str, cfg, corpus, every:int, windows:int):
     "A callback scoring the model every `every` steps: (callback, points [step, CPU s so far, bpc], CPU s it took, undo)."
@@ -128,7 +126,7 @@ def one_run(kind:str, size:str, minutes:float, a) -> dict:
     t_start = time.process_time()
     try: m, cpu_steps, cpu_after, res = cpu_run(kind, cfg, a.corpus_obj, lambda s, r: [f(s, r) for f in cbs])
     finally:
-        for undo in undos: undo()
+        for undo in reversed(undos): undo()        # the last patch first: each restores what it found
     if curve:              # CPU minutes of training at each point; the steps' total without the scorings before the last
         for pt in curve: pt[1] = round((pt[1] - t_start) / 60, 3)
         cpu_steps = curve[-1][1] * 60 if curve[-1][0] == m['steps'] else cpu_steps
