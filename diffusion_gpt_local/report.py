@@ -10,7 +10,7 @@ from pathlib import Path
 from . import __version__
 from .config import Config, DiffGPTError, load_config
 from .checkpoint import check_output, load_checkpoint, write_text
-from .data import file_documents, pow2_histogram, validation_mask
+from .data import file_documents, file_sha256, pow2_histogram, validation_mask
 from .generate import distinct_ngrams
 from .evaluate import stored_bpc
 from .trainer import HELDOUT_MIN_DOCS, heldout_note, draw_history
@@ -308,10 +308,26 @@ def heldout_copies(corpus_file:Path|None,  # the corpus file the checkpoint name
                    seed:int=0,             # seed of that draw
                    whole_below:int=64 << 20, # a smaller file is split whole; a bigger one: a sample of 20,000 a side
                   ) -> float|None:         # the share; None without a corpus file or held-out documents
-    "The share of held-out documents holding a verbatim span of `copy_chars`+ characters of the training documents."
+    """The share of held-out documents holding a verbatim span of `copy_chars`+ characters of the training documents,
+    remembered in the config's `paths.cache` folder (if it has one) under the file's sha256 and these arguments."""
     if corpus_file is None or not Path(corpus_file).is_file(): return None
-    frac, big = (cfg.get('data') or {}).get('val_fraction', 0.05), Path(corpus_file).stat().st_size >= whole_below
-    train, held = split_sample(corpus_file, cfg.get('seed', 0), frac, 20000 if big else 10**9, seed, whole_below)
+    frac, split_seed = (cfg.get('data') or {}).get('val_fraction', 0.05), cfg.get('seed', 0)
+    if (cache := (cfg.get('paths') or {}).get('cache')) is None:
+        return _heldout_share(corpus_file, split_seed, frac, copy_chars, max_docs, seed, whole_below)
+    path = Path(cache)/f'heldout-copies-{file_sha256(corpus_file)[:16]}.json'
+    key = json.dumps([split_seed, frac, copy_chars, max_docs, seed, whole_below])
+    try: known = json.loads(path.read_text(encoding='utf-8'))
+    except (OSError, ValueError): known = {}                     # none yet, or unreadable: measured again
+    if not isinstance(known, dict) or key not in known:
+        known = {**(known if isinstance(known, dict) else {}),
+                 key: _heldout_share(corpus_file, split_seed, frac, copy_chars, max_docs, seed, whole_below)}
+        try: write_text(path, json.dumps(known))
+        except OSError: pass                                     # a read-only cache: not remembered
+    return known[key]
+
+def _heldout_share(corpus_file, split_seed, frac, copy_chars, max_docs, seed, whole_below) -> float|None:
+    big = Path(corpus_file).stat().st_size >= whole_below
+    train, held = split_sample(corpus_file, split_seed, frac, 20000 if big else 10**9, seed, whole_below)
     if not train or not held: return None
     held = random.Random(seed).sample(held, min(max_docs, len(held)))
     with tempfile.TemporaryDirectory() as d:
