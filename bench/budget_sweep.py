@@ -145,6 +145,11 @@ def run_key(r:dict) -> tuple:
     "What tells runs apart: corpus, kind, size, budget, and the baseline's dropout."
     return r['corpus'], r['kind'], r['size'], r['budget_min'], r.get('dropout', 0.0) if r['kind'] == 'ar' else None
 
+def line_key(r:dict) -> tuple:
+    "One line of the plot: kind, size and the baseline's dropout (a run's key without corpus and budget)."
+    _, kind, size, _, drop = run_key(r)
+    return kind, size, drop
+
 def plot(rows:list, path:Path):
     "Bits/char against CPU minutes: one panel per corpus, one line per kind and size."
     import matplotlib; matplotlib.use('Agg')
@@ -152,9 +157,9 @@ def plot(rows:list, path:Path):
     corpora = sorted({r['corpus'] for r in rows})
     fig, axes = plt.subplots(1, len(corpora), figsize=(6.5 * len(corpora), 4.2), squeeze=False)
     for ax, c in zip(axes[0], corpora):
-        for kind, size, drop in sorted({run_key(r)[1:3] + run_key(r)[4:] for r in rows if r['corpus'] == c},
-                                       key=str):
-            mine = [r for r in rows if r['corpus'] == c and (run_key(r)[1:3] + run_key(r)[4:]) == (kind, size, drop)]
+        here = [r for r in rows if r['corpus'] == c]
+        for kind, size, drop in sorted({line_key(r) for r in here}, key=str):
+            mine = [r for r in here if line_key(r) == (kind, size, drop)]
             pts = sorted((r['cpu_min'], r['bpc'], r['se']) for r in mine)
             x, y, e = zip(*pts)
             style = dict(block='o-', whole='s--', ar='^:')[kind]

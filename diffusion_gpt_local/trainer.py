@@ -485,8 +485,9 @@ def pick_size(minutes:float,   # a corpus's share of the budget
 def probe_timing(cfg:Config,             # the run's settings (its model's size)
                  corpus:Corpus,          # its corpus
                  steps:int=PROBE_STEPS,  # optimizer steps to time
-                ) -> dict:               # `step_s`, `fwd_s` and `probe_s` (seconds), the model's `params`
-    "Time `steps` optimizer steps and one forward pass of a batch on a throwaway run; its weights are discarded."
+                ) -> dict:               # `step_s`, `fwd_s`, `setup_s`, `probe_s` (seconds), the model's `params`
+    """Time `steps` optimizer steps and one forward pass of a batch on a throwaway run; its weights are discarded.
+    `setup_s` is the run's start and first step, which the real run pays again (with `train.compile`: compiling)."""
     t0 = time.time()
     run = start_run(cfg, corpus, None, resume=False)
     float(optimizer_step(run, 0)[0])                                 # the first step allocates: not timed
@@ -495,7 +496,7 @@ def probe_timing(cfg:Config,             # the run's settings (its model's size)
     t2 = time.time()
     if run.val: estimate_loss(run.model, run.graph, run.noise, run.val[:1], cfg, run.device, run.amp)
     t3 = time.time()
-    return dict(step_s=(t2 - t1) / steps, fwd_s=t3 - t2, probe_s=t3 - t0, params=run.model.n_params())
+    return dict(step_s=(t2 - t1) / steps, fwd_s=t3 - t2, setup_s=t1 - t0, probe_s=t3 - t0, params=run.model.n_params())
 
 def after_seconds(cfg:Config,      # the run's settings
                   corpus:Corpus,   # its corpus
@@ -539,7 +540,7 @@ def plan_budget(cfg:Config,                 # the settings as the user gave them
     size = {**size, **trim_after(sized, corpus, share, timing['fwd_s'], explicit)}
     sized = with_settings(cfg, size)
     after = after_seconds(sized, corpus, timing['fwd_s'])
-    left = share - timing['probe_s'] - after                           # for the steps and their validations
+    left = share - timing['probe_s'] - timing['setup_s'] - after       # for the steps and their validations
     per_step = timing['step_s'] + tc.eval_iters * timing['fwd_s'] / tc.eval_interval
     steps = max(1, int(BUDGET_MARGIN * left / per_step))
     chosen = {**size, 'train.max_iters': steps, 'train.max_minutes': round(max(left, per_step) / 60, 4),
