@@ -469,8 +469,8 @@ def budget_shares(sizes:list,                # each corpus's size (the bytes of 
 
 # %% ../nbs/11_trainer.ipynb #1ca397e2
 SIZE_PRESETS = ((0, dict(n_layer=4, n_head=4, n_embd=128)),     # from 0 minutes: the default, 1.3 M parameters (*)
-                (15, dict(n_layer=6, n_head=6, n_embd=192)),    # from 15 minutes: 3.7 M
-                (60, dict(n_layer=8, n_head=8, n_embd=256)))    # from an hour: 8.1 M  (*: blocks of 2 with the pair
+                (120, dict(n_layer=6, n_head=6, n_embd=192)),   # from 2 hours: 3.7 M (measured level to 1 hour)
+                (480, dict(n_layer=8, n_head=8, n_embd=256)))   # from 8 hours: 8.1 M  (*: blocks of 2 with the pair
                                                                 # head, a vocabulary of 65 to 85 characters)
 SIZE_KEYS = ('model.n_layer', 'model.n_head', 'model.n_embd')   # one of them given explicitly: the size is the user's
 PROBE_STEPS = 4       # optimizer steps the probe times (after one untimed)
