@@ -8,12 +8,13 @@ import inspect, os, random, re, time
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, torch, torch.distributed as dist
+from fastcore.basics import patch
 from torch.nn.parallel import DistributedDataParallel as DDP
 from .config import DEVICES, DiffGPTError, is_device_name
 
 # %% auto #0
 __all__ = ['check_device', 'pick_device', 'cpu_has_native_bf16', 'autocast_dtype', 'CpuShare', 'pinned_threads', 'share_cpu',
-           'sharing', 'cores', 'use_threads', 'seed_everything', 'rng_states', 'set_rng_states', 'World',
+           'sharing', 'settle_cpu', 'cores', 'use_threads', 'seed_everything', 'rng_states', 'set_rng_states', 'World',
            'current_world', 'SharedError', 'from_rank0', 'in_turns', 'check_same', 'rank_rows', 'micro_batches',
            'rank_seed', 'device_for', 'reduce_floats', 'gather_rng', 'data_parallel']
 
@@ -122,6 +123,22 @@ def sharing(items):   # an iterable: the batches of a loop
     for item in items:
         share_cpu()
         yield item
+
+# %% ../nbs/07_runtime.ipynb #122022e8
+@patch
+def settle(self:CpuShare, seconds:float=0.5,   # the wait between the two readings
+          ) -> int:                            # the threads in use now
+    "Check the machine now, over `seconds`, and set the threads for what the others leave free."
+    if self.most <= 1: return torch.get_num_threads()
+    try: self.prev = self.read()
+    except (OSError, ValueError, IndexError): self.most = 1; return torch.get_num_threads()   # not Linux: stop
+    time.sleep(seconds); self.last = None
+    return self.tick()
+
+def settle_cpu(seconds:float=0.5) -> int:   # the threads in use now
+    "`CpuShare.settle` of the process's one instance (`share_cpu`'s): before steps are timed."
+    share_cpu()
+    return _share.settle(seconds)
 
 # %% ../nbs/07_runtime.ipynb #ea01a50c
 def cores() -> int:   # cores this process may run on

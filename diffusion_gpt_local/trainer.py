@@ -15,7 +15,7 @@ from .diffusion import Graph, Noise
 from .loss import diffusion_loss, training_loss, sample_times, elbo_weight
 from .runtime import (
     World, autocast_dtype, seed_everything, current_world, from_rank0, check_same, rank_rows, micro_batches, rank_seed,
-    device_for, reduce_floats, gather_rng, data_parallel, share_cpu)
+    device_for, reduce_floats, gather_rng, data_parallel, share_cpu, settle_cpu)
 from .checkpoint import (
     atomic_write, save_torch, save_checkpoint, write_text, make_checkpoint, build_model, Progress, state_path,
     train_state, restore_state, load_resume)
@@ -492,11 +492,13 @@ def probe_timing(cfg:Config,             # the run's settings (its model's size)
     run = start_run(cfg, corpus, None, resume=False)
     float(optimizer_step(run, 0)[0])                                 # the first step allocates: not timed
     t1 = time.time()
-    for s in range(1, steps + 1): float(optimizer_step(run, s)[0])   # float(): wait for the device
+    settle_cpu()                                                     # the threads the loop will use (runtime)
     t2 = time.time()
-    if run.val: estimate_loss(run.model, run.graph, run.noise, run.val[:1], cfg, run.device, run.amp)
+    for s in range(1, steps + 1): share_cpu(); float(optimizer_step(run, s)[0])   # float(): wait for the device
     t3 = time.time()
-    return dict(step_s=(t2 - t1) / steps, fwd_s=t3 - t2, setup_s=t1 - t0, probe_s=t3 - t0, params=run.model.n_params())
+    if run.val: estimate_loss(run.model, run.graph, run.noise, run.val[:1], cfg, run.device, run.amp)
+    t4 = time.time()
+    return dict(step_s=(t3 - t2) / steps, fwd_s=t4 - t3, setup_s=t1 - t0, probe_s=t4 - t0, params=run.model.n_params())
 
 def after_seconds(cfg:Config,      # the run's settings
                   corpus:Corpus,   # its corpus
