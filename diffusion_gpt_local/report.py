@@ -318,9 +318,9 @@ def heldout_copies(corpus_file:Path|None,  # the corpus file the checkpoint name
     key = json.dumps([split_seed, frac, copy_chars, max_docs, seed, whole_below])
     try: known = json.loads(path.read_text(encoding='utf-8'))
     except (OSError, ValueError): known = {}                     # none yet, or unreadable: measured again
-    if not isinstance(known, dict) or key not in known:
-        known = {**(known if isinstance(known, dict) else {}),
-                 key: _heldout_share(corpus_file, split_seed, frac, copy_chars, max_docs, seed, whole_below)}
+    if not isinstance(known, dict): known = {}                   # not a file of ours: replaced
+    if key not in known:
+        known[key] = _heldout_share(corpus_file, split_seed, frac, copy_chars, max_docs, seed, whole_below)
         try: write_text(path, json.dumps(known))
         except OSError: pass                                     # a read-only cache: not remembered
     return known[key]

@@ -128,12 +128,10 @@ def sharing(items):   # an iterable: the batches of a loop
 @patch
 def settle(self:CpuShare, seconds:float=0.5,   # the wait between the two readings
           ) -> int:                            # the threads in use now
-    "Check the machine now, over `seconds`, and set the threads for what the others leave free."
-    if self.most <= 1: return torch.get_num_threads()
-    try: self.prev = self.read()
-    except (OSError, ValueError, IndexError): self.most = 1; return torch.get_num_threads()   # not Linux: stop
-    time.sleep(seconds); self.last = None
-    return self.tick()
+    "Check the machine now, over `seconds`, and set the threads for what the others leave free: two checks, due or not."
+    self.last = None; self.tick()                    # a reading now (and a check against the one before, if any)
+    if self.most > 1: time.sleep(seconds)            # one thread, or not Linux: nothing to wait for
+    self.last = None; return self.tick()
 
 def settle_cpu(seconds:float=0.5) -> int:   # the threads in use now
     "`CpuShare.settle` of the process's one instance (`share_cpu`'s): before steps are timed."
